@@ -1,0 +1,55 @@
+"""The one error a counter action raises for bad input: the form field at fault and a Chinese message."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    def __init__(self, field: str | None, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"InputError({self.field!r}, {self.message!r})"
+
+
+# Rule-module fields (dotted paths of the case) -> the form field the clerk fixes.
+_RULE_FIELDS = {
+    "person.id_number": "id_number",
+    "person.category": "category",
+    "person.places": "places",
+    "person.employer_insured": "employer_insured",
+    "person.birth_date": "id_number",
+    "person.sex": "id_number",
+    "mode": "mode",
+    "month": "months",
+    "first_month": "first_month",
+    "payments": "months",
+    "pay_on": "paid_on",
+    "previous.scheme": "scheme",
+    "previous.last_paid_month": "last_paid_month",
+    "previous.contribution_months": "contribution_months",
+    "previous.continuous_years": "continuous_years",
+    "first_month_here": "first_month_here",
+    "pay_gap": "pay_gap",
+    "parameters.base_ratio": "base_ratio",
+    "jurisdiction": "jurisdiction",
+    "date": None,
+}
+
+
+def from_rule_error(error, default_field: str | None = None) -> InputError:
+    """A RuleError refusal as an InputError on the form field it concerns.
+
+    Parameter problems (parameters.avg_wage_annual ...) stay on the parameter's name, so the screen can
+    send the administrator to the parameter table."""
+    field = getattr(error, "field", None)
+    if field in _RULE_FIELDS:
+        mapped = _RULE_FIELDS[field]
+    elif field and field.startswith("parameters."):
+        mapped = field
+    elif field and field.startswith("record."):
+        mapped = "record"
+    else:
+        mapped = default_field if field is None else field
+    return InputError(mapped, error.message)

@@ -1,0 +1,115 @@
+"""Append-only audit log: each entry carries the hash of the one before, so an edit or deletion shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlite_utils import Database
+
+GENESIS = "0" * 64
+
+ACTION_LABELS = {
+    "schema.migrate": "数据结构升级",
+    "settings.set": "修改经办机构设置",
+    "person.create": "参保登记",
+    "person.update": "修改人员信息",
+    "ledger.record": "登记缴费",
+    "ledger.import": "导入税务缴费数据",
+    "decision.save": "保存经办决定",
+    "correction.add": "更正缴费年限",
+    "correction.void": "撤销更正",
+    "notice.issue": "出具告知书",
+    "parameter.set": "修改参数",
+    "demo.build": "生成示例数据",
+}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who writes and when (the time comes from the caller's clock, not from here)."""
+
+    operator: str
+    at: str  # ISO timestamp, seconds
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    first_bad_id: int | None
+    message: str  # Chinese
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical(value) -> str:
+    """One spelling per value: sorted keys, no spaces, UTF-8 text kept as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+
+
+def entry_hash(prev_hash: str, row: dict) -> str:
+    fields = {k: row[k] for k in ("id", "at", "operator", "action", "entity", "before", "after")}
+    return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
+
+
+def append(db: Database, stamp: Stamp, action: str, entity: str, before=None, after=None) -> int:
+    """Add one entry; must run inside the transaction of the write it records."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("audit.append outside a transaction: the write and its entry must commit together")
+    head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    row = {
+        "id": head[0] + 1 if head else 1,
+        "at": stamp.at,
+        "operator": stamp.operator,
+        "action": action,
+        "entity": entity,
+        "before": None if before is None else canonical(before),
+        "after": None if after is None else canonical(after),
+    }
+    row["prev_hash"] = head[1] if head else GENESIS
+    row["hash"] = entry_hash(row["prev_hash"], row)
+    db.execute(
+        "INSERT INTO audit (id, at, operator, action, entity, before, after, prev_hash, hash)"
+        " VALUES (:id, :at, :operator, :action, :entity, :before, :after, :prev_hash, :hash)",
+        row,
+    )
+    return row["id"]
+
+
+def verify(db: Database) -> ChainCheck:
+    """Walk the chain from the first entry; report the first entry that does not match."""
+    prev_hash, expected_id, count = GENESIS, 1, 0
+    cursor = db.execute(
+        "SELECT id, at, operator, action, entity, before, after, prev_hash, hash FROM audit ORDER BY id"
+    )
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values))
+        count += 1
+        if row["id"] != expected_id or row["prev_hash"] != prev_hash:
+            return ChainCheck(False, count, row["id"],
+                              f"审计记录第 {row['id']} 条与前一条记录衔接不上：其前的记录被删除或修改过。")
+        if entry_hash(prev_hash, row) != row["hash"]:
+            return ChainCheck(False, count, row["id"],
+                              f"审计记录第 {row['id']} 条的内容与其校验值不符：该记录被修改过。")
+        prev_hash, expected_id = row["hash"], expected_id + 1
+    return ChainCheck(True, count, None, f"审计记录完整：共 {count} 条，校验链无断点。最后一条校验值 {prev_hash[:16]}…")
+
+
+def entries(db: Database, limit: int = 200) -> list[dict]:
+    """The newest entries first, for the administrator's view."""
+    return list(db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))

@@ -1,0 +1,32 @@
+"""Retirement-record corrections (deemed or transferred months), each with a reason; a void is a new row."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from desktop_app.store import audit
+from desktop_app.store.audit import Stamp
+
+
+def for_person(db: Database, person_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM corrections WHERE person_id = ? ORDER BY id", [person_id]))
+
+
+def active(db: Database, person_id: int) -> list[dict]:
+    """Corrections still in force: not voided by a later row."""
+    rows = for_person(db, person_id)
+    voided = {r["voids"] for r in rows if r["kind"] == "void"}
+    return [r for r in rows if r["kind"] != "void" and r["id"] not in voided]
+
+
+def insert(db: Database, stamp: Stamp, person_id: int, kind: str, months: int, reason: str, decided_on: str,
+           voids: int | None = None) -> int:
+    cursor = db.execute(
+        "INSERT INTO corrections (person_id, kind, months, reason, voids, decided_on, operator, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [person_id, kind, months, reason, voids, decided_on, stamp.operator, stamp.at],
+    )
+    row = list(db.query("SELECT * FROM corrections WHERE id = ?", [cursor.lastrowid]))[0]
+    action = "correction.void" if kind == "void" else "correction.add"
+    audit.append(db, stamp, action, f"people:{person_id}/corrections:{cursor.lastrowid}", None, row)
+    return cursor.lastrowid

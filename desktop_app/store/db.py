@@ -1,0 +1,89 @@
+"""Open the office's SQLite file (WAL, foreign keys, busy timeout) and run writes as one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The data file cannot be used; .message is a Chinese sentence for the clerk."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def connect(path: Path | str) -> Database:
+    """Open (or create) the file with the connection settings every connection needs.
+
+    Foreign keys are off unless switched on for each connection (notes/qt-pdf-headless.md);
+    synchronous=FULL because the power can go at a counter and a committed action must survive it.
+    """
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise StoreError(f"无法打开数据文件 {path}：{exc}") from exc
+    db = Database(conn, execute_plugins=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        if db.journal_mode != "wal":
+            db.enable_wal()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"数据文件 {path} 无法写入或已损坏：{exc}") from exc
+    conn.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+@contextlib.contextmanager
+def atomic(db: Database) -> Iterator[Database]:
+    """All-or-nothing block. The outer block takes the write lock at once (BEGIN IMMEDIATE),
+    so reading the audit chain's head and appending to it cannot race another writer."""
+    conn = db.conn
+    if conn.in_transaction:
+        name = f"sp_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def quick_check(db: Database) -> None:
+    """PRAGMA quick_check at start: a damaged file gets a clear message instead of wrong answers later."""
+    try:
+        result = [r[0] for r in db.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"数据文件已损坏，无法读取（{exc}）。请从备份恢复。") from exc
+    if result != ["ok"]:
+        raise StoreError("数据文件已损坏：" + "；".join(result[:3]) + "。请从备份恢复。")

@@ -1,0 +1,53 @@
+"""The monthly ledger: one row per person and month, with its source, operator and time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from desktop_app.store import audit
+from desktop_app.store.audit import Stamp
+
+COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id")
+
+
+def rows(db: Database, person_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM ledger WHERE person_id = ? ORDER BY month", [person_id]))
+
+
+def months(db: Database, person_id: int) -> set[str]:
+    return {r[0] for r in db.execute("SELECT month FROM ledger WHERE person_id = ?", [person_id])}
+
+
+def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], action: str = "ledger.record") -> list[int]:
+    """Add months for one person (inside the caller's transaction) with one audit entry listing them."""
+    ids = []
+    for entry in entries:
+        row = {k: entry.get(k) for k in COLUMNS}
+        row.update(person_id=person_id, operator=stamp.operator, recorded_at=stamp.at)
+        row["amount"] = None if row["amount"] is None else str(row["amount"])
+        row["receipt_no"] = row["receipt_no"] or ""
+        cursor = db.execute(
+            f"INSERT INTO ledger ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        )
+        ids.append(cursor.lastrowid)
+    after = [
+        {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id")} for e in entries
+    ]
+    audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
+    return ids
+
+
+def insert_many(db: Database, stamp: Stamp, values: Iterable[tuple]) -> None:
+    """Bulk insert for imports: tuples in COLUMNS order. The caller writes the audit entry for the batch."""
+    db.conn.executemany(
+        f"INSERT INTO ledger ({', '.join(COLUMNS)}, operator, recorded_at)"
+        f" VALUES ({', '.join('?' * len(COLUMNS))}, ?, ?)",
+        (tuple(v) + (stamp.operator, stamp.at) for v in values),
+    )
+
+
+def paid_pairs(db: Database) -> set[tuple[int, str]]:
+    """Every (person_id, month) already in the ledger: the import refuses to pay a month twice."""
+    return set(db.execute("SELECT person_id, month FROM ledger"))

@@ -1,0 +1,169 @@
+"""Versioned schema changes, applied in order when a file is opened; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from desktop_app.store.db import StoreError
+
+MIGRATIONS = Migrations("flexins")
+
+LEDGER_SOURCES = ("counter", "tax_import", "transfer", "back_payment", "deemed")
+
+
+def _run(db: Database, *statements: str) -> None:
+    # db.executescript would COMMIT the migration's transaction half way; one statement at a time.
+    for sql in statements:
+        db.execute(sql)
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """First schema (issue 3): people, monthly ledger, decisions with their trace, notices, office parameters, audit chain."""
+    sources = ", ".join(f"'{s}'" for s in LEDGER_SOURCES)
+    _run(
+        db,
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            id_number TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),
+            birth_date TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL,
+            places TEXT NOT NULL DEFAULT '[]',
+            employer_insured INTEGER NOT NULL DEFAULT 0,
+            mode TEXT NOT NULL,
+            base_ratio TEXT,
+            jurisdiction TEXT NOT NULL,
+            first_month TEXT NOT NULL,
+            waiting_exempt INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            operator TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_people_name ON people (name)",
+        f"""CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER REFERENCES people (id),
+            question TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            rule_version TEXT,
+            decided_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_decisions_person ON decisions (person_id, question)",
+        f"""CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            month TEXT NOT NULL,
+            paid_on TEXT NOT NULL,
+            amount TEXT,
+            receipt_no TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL CHECK (source IN ({sources})),
+            mode TEXT,
+            decision_id INTEGER REFERENCES decisions (id),
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (person_id, month)
+        )""",
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            kind TEXT NOT NULL CHECK (kind IN ('deemed', 'transferred', 'void')),
+            months INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            voids INTEGER REFERENCES corrections (id),
+            decided_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_corrections_person ON corrections (person_id)",
+        """CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            serial TEXT NOT NULL UNIQUE,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            kind TEXT NOT NULL,
+            decision_id INTEGER REFERENCES decisions (id),
+            inputs TEXT NOT NULL,
+            pdf BLOB NOT NULL,
+            sha256 TEXT NOT NULL,
+            replaces TEXT REFERENCES notices (serial),
+            issued_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_notices_person ON notices (person_id)",
+        """CREATE TABLE parameters (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            jurisdiction TEXT NOT NULL,
+            valid_from TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            demo INTEGER NOT NULL DEFAULT 0,
+            entered_by TEXT NOT NULL,
+            entered_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_parameters_name ON parameters (jurisdiction, name, valid_from)",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        # The chain detects any edit; these stop the application itself from ever making one.
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能修改'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能删除'); END""",
+    )
+
+
+@MIGRATIONS()
+def m002_import_batches(db: Database) -> None:
+    """Trace every tax-bureau ledger row to the file it came from (issue 3: import; issue 6: who, when, what)."""
+    _run(
+        db,
+        """CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            imported_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE ledger ADD COLUMN import_id INTEGER REFERENCES imports (id)",
+    )
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations; return their names. Refuses a file written by a newer app version."""
+    known = {m.name for m in MIGRATIONS._migrations}
+    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    if unknown:
+        raise StoreError(
+            "该数据文件由更新版本的经办台创建（数据结构 " + "、".join(unknown) + "），请升级本程序后再打开。"
+        )
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if pending:
+        MIGRATIONS.apply(db)
+    return pending
+
+
+def schema_version(db: Database) -> str | None:
+    applied = MIGRATIONS.applied(db)
+    return applied[-1].name if applied else None

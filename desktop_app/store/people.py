@@ -1,0 +1,98 @@
+"""The people table: one row per insured person, found by ID number or name."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from desktop_app.store import audit
+from desktop_app.store.audit import Stamp
+
+FIELDS = (
+    "id_number", "name", "sex", "birth_date", "phone", "address", "category", "places",
+    "employer_insured", "mode", "base_ratio", "jurisdiction", "first_month", "waiting_exempt",
+)
+
+
+def _row(values) -> dict | None:
+    if values is None:
+        return None
+    row = dict(values)
+    row["places"] = json.loads(row["places"])
+    row["employer_insured"] = bool(row["employer_insured"])
+    row["waiting_exempt"] = bool(row["waiting_exempt"])
+    return row
+
+
+def _query(db: Database, where: str, params) -> list[dict]:
+    return [_row(r) for r in db.query(f"SELECT * FROM people WHERE {where}", params)]
+
+
+def get(db: Database, person_id: int) -> dict | None:
+    rows = _query(db, "id = ?", [person_id])
+    return rows[0] if rows else None
+
+
+def by_id_number(db: Database, id_number: str) -> dict | None:
+    rows = _query(db, "id_number = ?", [id_number])
+    return rows[0] if rows else None
+
+
+def search(db: Database, text: str, limit: int = 50) -> list[dict]:
+    """Full ID number, ID prefix (digits), or a part of the name."""
+    text = text.strip().upper()
+    if not text:
+        return []
+    if text.rstrip("X").isdigit():
+        # the unique index on id_number serves a prefix range scan
+        return _query(db, "id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ?",
+                      [text, text + "\uffff", limit])
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _query(db, "name LIKE ? ESCAPE '\\' ORDER BY name = ? DESC, name LIKE ? ESCAPE '\\' DESC, id LIMIT ?",
+                  [f"%{escaped}%", text, f"{escaped}%", limit])
+
+
+def insert(db: Database, stamp: Stamp, person: dict) -> int:
+    row = {k: person.get(k) for k in FIELDS}
+    row["places"] = json.dumps(list(row["places"] or []), ensure_ascii=False)
+    row["employer_insured"] = int(bool(row["employer_insured"]))
+    row["waiting_exempt"] = int(bool(row["waiting_exempt"]))
+    row["phone"] = row["phone"] or ""
+    row["address"] = row["address"] or ""
+    row["base_ratio"] = None if row["base_ratio"] is None else str(row["base_ratio"])
+    row.update(created_at=stamp.at, operator=stamp.operator)
+    cursor = db.execute(
+        f"INSERT INTO people ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+    person_id = cursor.lastrowid
+    audit.append(db, stamp, "person.create", f"people:{person_id}", None, get(db, person_id))
+    return person_id
+
+
+def update(db: Database, stamp: Stamp, person_id: int, changes: dict) -> None:
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise KeyError(f"unknown person fields: {sorted(unknown)}")
+    before = get(db, person_id)
+    values = dict(changes)
+    if "places" in values:
+        values["places"] = json.dumps(list(values["places"]), ensure_ascii=False)
+    for flag in ("employer_insured", "waiting_exempt"):
+        if flag in values:
+            values[flag] = int(bool(values[flag]))
+    if values.get("base_ratio") is not None:
+        values["base_ratio"] = str(values["base_ratio"])
+    sets = ", ".join(f"{k} = ?" for k in values)
+    db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*values.values(), person_id])
+    after = get(db, person_id)
+    audit.append(db, stamp, "person.update", f"people:{person_id}",
+                 {k: before[k] for k in changes}, {k: after[k] for k in changes})
+
+
+def id_index(db: Database) -> dict[str, tuple]:
+    """id_number -> (id, name, jurisdiction, mode, base_ratio): the import checks a million rows against it."""
+    return {
+        r[0]: r[1:]
+        for r in db.execute("SELECT id_number, id, name, jurisdiction, mode, base_ratio FROM people")
+    }

@@ -1,0 +1,128 @@
+"""The data file: connection settings, all-or-nothing writes, migrations from the first schema."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from desktop_app.store import audit, people
+from desktop_app.store.db import StoreError, atomic, connect, quick_check
+from desktop_app.store.migrations import MIGRATIONS, migrate, schema_version
+from tests.conftest import FIXED_NOW
+
+FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"
+STAMP = audit.Stamp("测试员", FIXED_NOW.isoformat())
+
+PERSON = {
+    "id_number": "411502199001011237", "name": "王建国", "sex": "M", "birth_date": "1990-01-01",
+    "phone": "", "address": "", "category": "platform", "places": ["residence"], "employer_insured": False,
+    "mode": "with_account", "base_ratio": None, "jurisdiction": "xinyang", "first_month": "2024-01",
+}
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = connect(tmp_path / "t.sqlite3")
+    migrate(database)
+    yield database
+    database.close()
+
+
+def test_every_connection_has_wal_foreign_keys_and_a_busy_timeout(db):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_a_ledger_row_for_a_person_not_on_file_is_refused(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        with atomic(db):
+            db.execute("INSERT INTO ledger (person_id, month, paid_on, source, operator, recorded_at)"
+                       " VALUES (999, '2024-01', '2024-01-05', 'counter', 'x', 'y')")
+
+
+def test_a_failed_block_leaves_nothing_behind(db):
+    with pytest.raises(RuntimeError):
+        with atomic(db):
+            people.insert(db, STAMP, PERSON)
+            raise RuntimeError("power cut")
+    assert db["people"].count == 0
+    assert db["audit"].count == 0
+
+
+def test_a_nested_block_rolls_back_alone(db):
+    with atomic(db):
+        people.insert(db, STAMP, PERSON)
+        with pytest.raises(sqlite3.IntegrityError):
+            with atomic(db):
+                people.insert(db, STAMP, PERSON)  # same ID number
+    assert db["people"].count == 1
+    assert audit.verify(db).ok
+
+
+def test_the_month_of_a_person_is_paid_once(db):
+    with atomic(db):
+        pid = people.insert(db, STAMP, PERSON)
+    row = "INSERT INTO ledger (person_id, month, paid_on, source, operator, recorded_at) VALUES (?, '2024-01', '2024-01-05', 'counter', 'x', 'y')"
+    with atomic(db):
+        db.execute(row, [pid])
+    with pytest.raises(sqlite3.IntegrityError):
+        with atomic(db):
+            db.execute(row, [pid])
+
+
+def test_a_fresh_file_gets_every_migration(db):
+    assert [m.name for m in MIGRATIONS.applied(db)] == [m.name for m in MIGRATIONS._migrations]
+    assert migrate(db) == []
+    assert {"people", "ledger", "decisions", "notices", "parameters", "audit", "imports"} <= set(db.table_names())
+
+
+def test_every_migration_says_why():
+    for m in MIGRATIONS._migrations:
+        assert m.fn.__doc__ and "\n" not in m.fn.__doc__.strip(), m.name
+
+
+def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_path):
+    from desktop_app.services.session import open_session
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIRST_SCHEMA, path)
+    old = sqlite3.connect(path)
+    before = {t: old.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+              for t in ("settings", "people", "ledger", "decisions", "corrections", "notices", "parameters", "audit")}
+    old.close()
+
+    session = open_session(path, operator="新版操作员", clock=lambda: FIXED_NOW)
+    db = session.db
+    assert schema_version(db) == MIGRATIONS._migrations[-1].name
+    assert session.office.jurisdiction == "xinyang" and session.office.name == "信阳市旧版窗口"
+    for table, rows in before.items():
+        now = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        if table == "ledger":  # m002 adds import_id at the end of each ledger row
+            now = [r[:-1] for r in now]
+            assert all(r[-1] is None for r in db.execute("SELECT * FROM ledger"))
+        if table == "audit":  # the migration itself is recorded after the old entries
+            assert now[-1][3] == "schema.migrate"
+            now = now[:-1]
+        assert now == rows, table
+    check = audit.verify(db)
+    assert check.ok, check.message
+    assert people.get(db, 1)["places"] == ["residence"]
+    session.close()
+
+
+def test_a_file_from_a_newer_app_is_refused_with_a_message(db):
+    with atomic(db):
+        db["_sqlite_migrations"].insert({"migration_set": "flexins", "name": "m999_future", "applied_at": "x"})
+    with pytest.raises(StoreError) as e:
+        migrate(db)
+    assert "更新版本" in e.value.message
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError) as e:
+        db = connect(path)
+        quick_check(db)
+    assert "损坏" in e.value.message
