@@ -1,0 +1,53 @@
+"""The rule module: answers a case (one question about one person at one date) from the four documents.
+
+Pure: no Qt, no database, no clock — every date is an input. `decide(case)` is the whole API;
+`python -m desktop_app.rules CASE.json` is the same from the command line.
+"""
+from __future__ import annotations
+
+from .benefits import decide_back_payment, decide_timeline
+from .context import RULES_VERSION, Context
+from .contribution import decide_contribution
+from .eligibility import decide_eligibility
+from .errors import RuleError
+from .extras import decide_maternity, decide_subsidy
+from .idcard import IdNumber, parse_id_number
+from .inputs import date_field
+from .jurisdictions import JURISDICTIONS, Jurisdiction, check_in_force, get_jurisdiction
+from .mode_change import decide_mode_change
+from .parameters import ParameterInfo, ParameterSet, parameter_catalogue
+from .registry import PARAMS, validate_parameter
+from .resident_switch import decide_resident_switch
+from .retirement import decide_retirement
+from .transfer import decide_transfer
+
+QUESTIONS = {
+    "contribution": decide_contribution,
+    "eligibility": decide_eligibility,
+    "benefit_timeline": decide_timeline,
+    "transfer": decide_transfer,
+    "retirement": decide_retirement,
+    "mode_change": decide_mode_change,
+    "resident_switch": decide_resident_switch,
+    # beyond ../shared/rules-cases/FORMAT.md
+    "back_payment": decide_back_payment,
+    "subsidy": decide_subsidy,
+    "maternity": decide_maternity,
+}
+
+__all__ = ["decide", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",
+           "validate_parameter", "JURISDICTIONS", "Jurisdiction", "RULES_VERSION", "PARAMS", "QUESTIONS"]
+
+
+def decide(case: dict, office_parameters: dict | None = None) -> dict:
+    """The decision for `case`, or RuleError. Order: jurisdiction, date in force, inputs, applicability, values."""
+    if not isinstance(case, dict):
+        raise RuleError("invalid_input", "案例应为 JSON 对象", None)
+    question = case.get("question")
+    if question not in QUESTIONS:
+        raise RuleError("invalid_input", f"不支持的事项：{question}（可选：{'、'.join(QUESTIONS)}）", "question")
+    j = get_jurisdiction(case.get("jurisdiction"))
+    on = date_field(case, "date", "date")
+    check_in_force(j, on)
+    params = ParameterSet(j.key, office_parameters, case.get("parameters"))
+    return QUESTIONS[question](Context(j, on, params, question), case)
