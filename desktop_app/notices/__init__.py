@@ -1,0 +1,44 @@
+"""Printed notices as deterministic A4 PDFs (reportlab, bundled WenQuanYi Micro Hei embedded)."""
+
+from datetime import date
+
+from . import layout, lump_sum, retirement, transfer, waiting_period
+from .errors import NoticeError
+
+KINDS = {
+    "waiting_period": waiting_period.content,
+    "lump_sum": lump_sum.content,
+    "transfer": transfer.content,
+    "retirement": retirement.content,
+}
+TITLES = {
+    "waiting_period": waiting_period.TITLE,
+    "lump_sum": lump_sum.TITLE,
+    "transfer": transfer.TITLE,
+    "retirement": retirement.TITLE,
+}
+
+__all__ = ["KINDS", "TITLES", "NoticeError", "render_notice"]
+
+
+def render_notice(notice: dict) -> bytes:
+    """The PDF of one notice. Same notice dict, same bytes (reprints are identical).
+
+    Raises NoticeError: not_applicable (the decision does not call for this kind), invalid_input,
+    missing_glyph (a character the bundled font cannot print)."""
+    _check(notice)
+    return layout.render(notice, KINDS[notice["kind"]](notice))
+
+
+def _check(notice: dict) -> None:
+    if notice.get("kind") not in KINDS:
+        raise NoticeError("invalid_input", f"未知的通知书类型：{notice.get('kind')}", "kind")
+    for key in ("serial", "office_name", "jurisdiction_name"):
+        if not str(notice.get(key) or "").strip():
+            raise NoticeError("invalid_input", f"通知书缺少“{key}”。", key)
+    try:
+        date.fromisoformat(str(notice.get("issued_on")))
+    except ValueError:
+        raise NoticeError("invalid_input", "通知书日期应为 YYYY-MM-DD。", "issued_on") from None
+    if not isinstance(notice.get("decision"), dict):
+        raise NoticeError("invalid_input", "通知书缺少规则决定。", "decision")

@@ -1,0 +1,85 @@
+"""The 计算依据 block: parameters used (value, effective date, source), clauses applied, rule version."""
+
+import re
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+from . import fmt
+from .text import Text
+
+SIZE, LEADING = 9, 12.5
+# A unit in the label, e.g. "（元/年）", is dropped when the value itself carries the unit.
+_LABEL_UNIT = re.compile(r"（(元/年|元|月|年|天)）$")
+_UNIT_TEXT = {"yuan_year": "元/年", "yuan": "元", "months": "个月", "years": "年", "days": "天"}
+
+
+@cache
+def _units(jurisdiction: str) -> dict[str, str]:
+    from desktop_app.rules import parameter_catalogue
+
+    try:
+        return {p.name: p.unit for p in parameter_catalogue(jurisdiction)}
+    except Exception:  # an unknown jurisdiction still prints the raw values
+        return {}
+
+
+def value_text(unit: str | None, value) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        if unit in ("rate", "ratio"):
+            return fmt.percent(value)
+        if unit in _UNIT_TEXT:
+            return fmt.number(value) + _UNIT_TEXT[unit]
+    except (ArithmeticError, ValueError):
+        pass
+    return str(value)
+
+
+def parameter_rows(decision: dict) -> list[tuple[str, str, str, str]]:
+    units = _units(decision.get("jurisdiction", ""))
+    rows = []
+    for p in decision.get("parameters_used") or []:
+        unit = units.get(p.get("name"))
+        label = p.get("label") or p.get("name", "")
+        if unit in _UNIT_TEXT:
+            label = _LABEL_UNIT.sub("", label)
+        source = p.get("source") or "—"
+        if p.get("demo"):
+            source += "（示例值，非正式取值）"
+        effective = fmt.day(p["effective"]) if p.get("effective") else "—"
+        rows.append((label, value_text(unit, p.get("value")), effective, source))
+    return rows
+
+
+def block(decision: dict, extra_citations: list[str], margin_x: float) -> list:
+    width = A4[0] - 2 * margin_x
+    parts: list = [Spacer(0, 8), Text("计算依据", 10.5, 16, align="left", bold=True)]
+    rows = parameter_rows(decision)
+    if rows:
+        head = ("参数", "取值", "生效日期", "来源")
+        data = [[Text(cell, SIZE, LEADING, align="left", bold=(r == 0)) for cell in row]
+                for r, row in enumerate([head, *rows])]
+        widths = [0.31 * width, 0.14 * width, 0.16 * width, 0.39 * width]
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.Color(0.4, 0.4, 0.4)),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.94, 0.94, 0.94)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        parts.append(table)
+    citations = list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
+    if citations:
+        parts.append(Text("适用条款：", SIZE, LEADING, align="left"))
+        parts += [Text(f"（{i}）{c}", SIZE, LEADING, align="left", indent=1) for i, c in enumerate(citations, 1)]
+    version = decision.get("rule_version") or "—"
+    decided = fmt.day(decision["date"]) if decision.get("date") else "—"
+    parts.append(Text(f"规则版本：{version}；计算日期：{decided}。", SIZE, LEADING, align="left"))
+    return [KeepTogether(parts), Spacer(0, 4)]

@@ -1,0 +1,76 @@
+"""退休资格审核结果告知书: statutory month, qualified or not, shortfalls, options, lump-sum quote."""
+
+from . import fmt
+from .common import according_to, need
+from .layout import Content
+
+TITLE = "退休资格审核结果告知书"
+OPTIONS = {
+    "retiree_benefits": "享受职工医保退休人员待遇",
+    "continue_paying": "继续按月缴费至最低缴费年限",
+    "lump_sum": "按办理当月缴费标准一次性补缴（趸缴）至最低缴费年限",
+    "resident_scheme": "参加城乡居民基本医疗保险",
+}
+_SHORTFALL = {"total": "累计缴费年限", "actual": "实际缴费年限", "in_province": "本省实际缴费年限"}
+
+
+def age_text(months: int) -> str:
+    years, rest = divmod(int(months), 12)
+    return f"{years}周岁" + (f"{rest}个月" if rest else "")
+
+
+def content(notice: dict) -> Content:
+    d = notice["decision"]
+    month, reached, qualified = need(d, "retirement_month", "age_reached", "qualified")
+    shortfall = d.get("shortfall_months") or {}
+    options = [OPTIONS.get(o, o) for o in d.get("options") or []]
+
+    figures = []
+    if d.get("retirement_age_months") is not None:
+        figures.append(("法定退休年龄", age_text(d["retirement_age_months"])))
+    figures += [
+        ("法定退休年月", fmt.month(month)),
+        ("是否已达法定退休年龄", "是" if reached else "否"),
+    ]
+    missing = [(label, shortfall.get(key) or 0) for key, label in _SHORTFALL.items() if key in shortfall]
+    for label, n in missing:
+        figures.append((f"{label}缺口", f"尚差{fmt.years_months(n)}" if n else "已满足"))
+    figures.append(("审核结果", _result(reached, qualified)))
+    if options:
+        figures.append(("可选择的办理方式", "\n".join(f"（{i}）{o}" for i, o in enumerate(options, 1))))
+    lump = d.get("lump_sum")
+    if lump:
+        figures.append(("一次性补缴测算",
+                        f"{fmt.month_count(lump['months'])} × {fmt.money(lump['monthly_standard'])}"
+                        f" = {fmt.money(lump['amount'])}"))
+    diff = d.get("mode_difference")
+    if diff:
+        figures.append(("单建统筹期间差额", f"{fmt.month_count(diff['months'])}，共{fmt.money(diff['amount'])}"))
+    if d.get("retiree_benefits_from"):
+        figures.append(("退休人员待遇起始月份", fmt.month(d["retiree_benefits_from"])))
+
+    gaps = "，".join(f"{label}尚差{n}个月" for label, n in missing if n)
+    if qualified:
+        body = (f"经审核，您已达到法定退休年龄，{according_to(d)}，符合享受职工基本医疗保险退休人员待遇的条件，"
+                "退休后不再缴纳基本医疗保险费。")
+    elif not reached:
+        body = f"经审核，您的法定退休年月为{fmt.month(month)}，目前尚未达到法定退休年龄。"
+        if gaps:
+            body += f"按现有缴费记录，{gaps}。"
+    else:
+        body = f"经审核，您已达到法定退休年龄，但{gaps or '尚不符合退休待遇条件'}，{according_to(d)}，暂不能享受职工医保退休人员待遇。"
+    paragraphs = [body + "现将审核结果告知如下。"]
+    closing = []
+    if d.get("retiree_benefits_from"):
+        closing.append(f"自{fmt.month(d['retiree_benefits_from'])}起享受职工基本医疗保险退休人员待遇。")
+    elif options:
+        closing.append("请在上述办理方式中选择一种并到经办窗口办理；选择一次性补缴的，另行出具一次性补缴（趸缴）通知书。")
+    return Content(TITLE, paragraphs, figures, closing)
+
+
+def _result(reached: bool, qualified: bool) -> str:
+    if qualified:
+        return "符合享受职工医保退休人员待遇条件"
+    if not reached:
+        return "尚未达到法定退休年龄"
+    return "暂不符合享受职工医保退休人员待遇条件"

@@ -1,0 +1,54 @@
+"""待遇享受等待期告知书: first paid month, waiting months, benefit start, and what a missed month means."""
+
+from . import fmt
+from .common import according_to, missed_payment, need, not_applicable
+from .layout import Content
+
+TITLE = "待遇享受等待期告知书"
+_REASON = {
+    "first_enrolment": "以灵活就业人员身份首次参加职工基本医疗保险",
+    "lapse": "中断缴费超过规定期限后重新缴费",
+    "transfer": "办理医保关系转移接续前中断缴费超过规定期限",
+}
+
+
+def content(notice: dict) -> Content:
+    decision = notice["decision"]
+    first, months, start, reason = _period(decision)
+    last = fmt.add_months(start, -1)
+    place = notice["jurisdiction_name"]
+    paragraphs = [
+        f"您自{fmt.month(first)}起在{place}缴纳职工基本医疗保险费。经核定，您属于{_REASON[reason]}的情形，"
+        f"{according_to(decision)}，设置{months}个月待遇享受等待期，现将有关事项告知如下。",
+    ]
+    figures = [
+        ("等待期起算缴费月份", fmt.month(first)),
+        ("设置等待期的原因", _REASON[reason]),
+        ("待遇享受等待期", f"{months}个月（{fmt.month(first)}至{fmt.month(last)}）"),
+        ("开始享受待遇月份", f"{fmt.month(start)}（等待期内按月足额缴费的）"),
+    ]
+    note, citations = missed_payment(decision)
+    closing = [f"等待期内请按月足额缴纳基本医疗保险费，等待期满后自{fmt.month(start)}起按规定享受职工基本医疗保险待遇。"]
+    if note:
+        closing.append(f"未按时缴费的后果：{note}")
+    return Content(TITLE, paragraphs, figures, closing, citations)
+
+
+def _period(decision: dict) -> tuple[str, int, str, str]:
+    """(first paid month of the period, its length in months, first month with benefits, reason)."""
+    question = decision.get("question")
+    if question == "benefit_timeline":
+        periods = decision.get("waiting_periods") or []
+        if not periods:
+            raise not_applicable("该参保人不设待遇享受等待期，无需出具待遇享受等待期告知书。")
+        latest = periods[-1]
+        first, last = latest["from"], latest["to"]
+        return first, fmt.months_between(first, last), fmt.add_months(last, 1), latest.get("reason", "first_enrolment")
+    if question == "transfer":
+        months = int(need(decision, "waiting_months"))
+        if months <= 0:
+            raise not_applicable("本次转移接续不设待遇享受等待期，无需出具待遇享受等待期告知书。")
+        start = need(decision, "benefit_start")
+        first = decision.get("first_month_here") or fmt.add_months(start, -months)
+        return first, months, start, "transfer"
+    raise not_applicable("该业务的决定不涉及待遇享受等待期。")
