@@ -1,0 +1,103 @@
+"""Chinese display text for the codes that services and rule decisions use (display only, no policy)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+CATEGORIES = {
+    "self_employed": "无雇工的个体工商户",
+    "part_time": "非全日制从业人员",
+    "platform": "新就业形态从业人员（平台）",
+    "freelancer": "自由职业者",
+    "other": "其他灵活就业人员",
+}
+PLACES = {
+    "hukou": "户籍地",
+    "residence": "居住地",
+    "residence_permit": "居住证",
+    "hkmt_residence_permit": "港澳台居民居住证",
+    "employment": "就业（灵活就业登记）地",
+}
+MODES = {"with_account": "统账结合（建个人账户）", "pooling_only": "单建统筹（不建个人账户）"}
+SCHEMES = {"employee": "职工基本医疗保险", "resident": "城乡居民基本医疗保险"}
+SEXES = {"M": "男", "F": "女"}
+SOURCES = {
+    "counter": "窗口缴费",
+    "tax_import": "税务导入",
+    "transfer": "转入",
+    "back_payment": "补缴",
+    "deemed": "视同缴费",
+}
+STATES = {"waiting": "等待期", "active": "正常享受", "suspended": "暂停享受", "lapsed": "中断",
+          "transferred": "转入前缴费", "unpaid": "未缴费"}
+# background colours of the ledger's state column: light enough for black text
+STATE_COLOURS = {"waiting": "#fff3c4", "active": "#d7f0d8", "suspended": "#ffd9b3", "lapsed": "#f6c6c6",
+                 "transferred": "#dde8f6"}
+OPTIONS = {
+    "retiree_benefits": "按月享受退休人员医保待遇",
+    "continue_paying": "继续按月缴费至满足年限",
+    "lump_sum": "一次性趸缴补足年限",
+    "resident_scheme": "转入城乡居民医保",
+}
+CORRECTION_KINDS = {"deemed": "视同缴费年限", "transferred": "外地转入年限"}
+WAITING_REASONS = {"first_enrolment": "首次参保", "lapse": "中断后再参保"}
+
+
+def month_text(value) -> str:
+    """'2024-03' from a date, a 'YYYY-MM(-DD)' string or None ('—')."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, date):
+        return f"{value.year}年{value.month:02d}月"
+    text = str(value)
+    if len(text) >= 7 and text[4] == "-":
+        return f"{text[:4]}年{text[5:7]}月"
+    return text
+
+
+def date_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, date):
+        return f"{value.year}-{value.month:02d}-{value.day:02d}"
+    return str(value)
+
+
+def money_text(value) -> str:
+    """'1,234.50 元' from a Decimal or a decision's money string; '—' for None."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(str(value))
+    return f"{amount:,.2f} 元"
+
+
+def months_list_text(months, limit: int = 12) -> str:
+    months = list(months or [])
+    if not months:
+        return "无"
+    shown = "、".join(month_text(m) for m in months[:limit])
+    if len(months) > limit:
+        shown += f" 等共 {len(months)} 个月"
+    else:
+        shown += f"（共 {len(months)} 个月）"
+    return shown
+
+
+def years_months_text(months: int | None) -> str:
+    if months is None:
+        return "—"
+    years, rest = divmod(int(months), 12)
+    if years and rest:
+        return f"{months} 个月（{years} 年 {rest} 个月）"
+    if years:
+        return f"{months} 个月（{years} 年）"
+    return f"{months} 个月"
+
+
+def citations_text(citations) -> str:
+    return "；".join(citations or []) or "—"
+
+
+def yes_no(value) -> str:
+    return "是" if value else "否"

@@ -1,0 +1,82 @@
+"""The payment ledger as a Qt table model: one row per month, the benefit state colour-coded."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop_app.ui.labels import SOURCES, STATE_COLOURS, STATES, date_text, month_text
+
+COLUMNS = ("月份", "缴费", "缴费日期", "金额（元）", "票据号", "来源", "待遇状态")
+STATE_COLUMN = 6
+UNPAID_COLOUR = QColor("#b3261e")
+
+
+class LedgerModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.months: list = []  # services.payments.LedgerMonth, prior (transferred) months first
+
+    def set_ledger(self, ledger) -> None:
+        self.beginResetModel()
+        self.months = [] if ledger is None else list(ledger.prior) + list(ledger.months)
+        self.endResetModel()
+
+    def month_at(self, row: int):
+        return self.months[row]
+
+    def row_of(self, month) -> int:
+        for row, entry in enumerate(self.months):
+            if entry.month == month:
+                return row
+        return -1
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.months)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        entry = self.months[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.BackgroundRole and column == STATE_COLUMN:
+            colour = STATE_COLOURS.get(entry.state)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not entry.paid:
+            return QBrush(UNPAID_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and entry.paid:
+            who = getattr(entry, "operator", None)
+            at = getattr(entry, "recorded_at", None)
+            return f"登记人：{who or '—'}　登记时间：{at or '—'}" if (who or at) else None
+        if role == Qt.ItemDataRole.UserRole:
+            return entry.state
+        return None
+
+    @staticmethod
+    def _text(entry, column: int) -> str:
+        if column == 0:
+            return month_text(entry.month)
+        if column == 1:
+            return "已缴" if entry.paid else "未缴"
+        if column == 2:
+            return date_text(entry.paid_on) if entry.paid_on else ""
+        if column == 3:
+            return f"{entry.amount:,.2f}" if entry.amount is not None else ""
+        if column == 4:
+            return entry.receipt_no or ""
+        if column == 5:
+            return SOURCES.get(entry.source, entry.source or "")
+        text = STATES.get(entry.state, entry.state)
+        return text + ("（享受待遇）" if entry.benefits and entry.state not in ("active",) else "")

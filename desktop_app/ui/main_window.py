@@ -1,0 +1,283 @@
+"""The counter window: person search above four tabs that act on the selected person; status bar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+
+from desktop_app.rules import JURISDICTIONS, RULES_VERSION
+from desktop_app.services import parameters as parameter_service
+from desktop_app.services import people as people_service
+from desktop_app.services.settings import get_office
+from desktop_app.services.errors import InputError
+from desktop_app.ui.enrolment_tab import EnrolmentTab
+from desktop_app.ui.forms import load_form
+from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
+from desktop_app.ui.payments_tab import PaymentsTab
+from desktop_app.ui.people_model import PeopleModel
+from desktop_app.ui.retirement_tab import RetirementTab
+from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.transfer_tab import TransferTab
+
+TITLE = "灵活就业参保经办台"
+TAB_TITLES = ("参保登记", "缴费记录", "转移接续", "退休资格")
+DEMO_MARK = "示例"
+
+
+class MainWindow(QMainWindow):
+    person_selected = Signal(object)  # person id or None
+
+    def __init__(self, session, *, demo: bool = False, clock: Callable[[], date] = date.today,
+                 settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.demo = demo
+        self.clock = clock
+        self._settings = settings
+        self.person_id: int | None = None
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        self.ui = load_form("main_window.ui", central)
+
+        self.people_model = PeopleModel(self)
+        self.ui.results_view.setModel(self.people_model)
+        self.ui.results_view.horizontalHeader().resizeSection(0, 80)
+        self.ui.splitter.setStretchFactor(0, 0)
+        self.ui.splitter.setStretchFactor(1, 1)
+        self.ui.splitter.setSizes([270, 1080])
+
+        self.enrolment_tab = EnrolmentTab(session, clock, self)
+        self.payments_tab = PaymentsTab(session, clock, self)
+        self.transfer_tab = TransferTab(session, clock, self)
+        self.retirement_tab = RetirementTab(session, clock, self)
+        self.tabs = (self.enrolment_tab, self.payments_tab, self.transfer_tab, self.retirement_tab)
+        for tab, title in zip(self.tabs, TAB_TITLES):
+            self.ui.tab_widget.addTab(tab, title)
+        self.ui.tab_widget.setCurrentIndex(0)
+
+        self.ui.search_edit.returnPressed.connect(self.search)
+        self.ui.search_button.clicked.connect(self.search)
+        self.ui.new_person_button.clicked.connect(self.new_person)
+        self.ui.results_view.selectionModel().currentRowChanged.connect(self._on_result_row)
+        self.enrolment_tab.person_opened.connect(self.open_person)
+        for tab in self.tabs:
+            tab.records_changed.connect(self._on_records_changed)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.refresh_status()
+        self._restore_geometry()
+
+    # -- window furniture -------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.import_action = QAction("导入税务缴费文件(&I)…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.import_tax_file)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("退出(&X)", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        person_menu = self.menuBar().addMenu("人员(&P)")
+        find_action = QAction("查找人员(&F)", self)
+        find_action.setShortcut(QKeySequence("Ctrl+F"))
+        find_action.triggered.connect(self.focus_search)
+        person_menu.addAction(find_action)
+        new_action = QAction("新参保登记(&N)", self)
+        new_action.setShortcut(QKeySequence("Ctrl+N"))
+        new_action.triggered.connect(self.new_person)
+        person_menu.addAction(new_action)
+        person_menu.addSeparator()
+        for index, title in enumerate(TAB_TITLES):
+            action = QAction(f"{title}(&{index + 1})", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.ui.tab_widget.setCurrentIndex(i))
+            person_menu.addAction(action)
+
+        settings_menu = self.menuBar().addMenu("设置(&S)")
+        self.settings_action = QAction("经办机构与政策参数(&P)…", self)
+        self.settings_action.triggered.connect(self.open_settings)
+        settings_menu.addAction(self.settings_action)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about_action = QAction("关于(&A)", self)
+        about_action.triggered.connect(self.about)
+        help_menu.addAction(about_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.office_status = QLabel(objectName="office_status")
+        self.operator_status = QLabel(objectName="operator_status")
+        self.parameters_status = QLabel(objectName="parameters_status")
+        self.data_status = QLabel(objectName="data_status")
+        for label in (self.office_status, self.operator_status, self.parameters_status, self.data_status):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            bar.addPermanentWidget(label)
+        bar.addPermanentWidget(self.data_status, 1)
+
+    def refresh_status(self) -> None:
+        office = get_office(self.session)
+        jurisdiction = JURISDICTIONS.get(office.jurisdiction)
+        place = jurisdiction.name if jurisdiction else (office.jurisdiction or "未设置")
+        self.office_status.setText(f"经办机构：{office.name or '未设置'}（{place}）")
+        self.operator_status.setText(f"操作员：{self.session.operator}")
+        self.parameters_status.setText(self._parameter_version_text())
+        self.data_status.setText(f"数据文件：{self.session.path}")
+        self.data_status.setToolTip(str(self.session.path))
+        title = f"{TITLE} — {office.name or place}"
+        if self.demo:
+            title += f"（{DEMO_MARK}数据库，数据非真实）"
+            self.office_status.setText(f"【{DEMO_MARK}】" + self.office_status.text())
+        self.setWindowTitle(title)
+
+    def _parameter_version_text(self) -> str:
+        """Rule version plus the date of the newest parameter value in force today (and whether it is demo)."""
+        today = self.clock()
+        try:
+            rows = parameter_service.parameter_rows(self.session)
+        except InputError:
+            rows = []
+        in_force = [r for r in rows if r.valid_from <= today]
+        text = f"规则版本：{RULES_VERSION}"
+        if in_force:
+            newest = max(r.valid_from for r in in_force)
+            text += f"，参数生效至 {date_text(newest)}"
+        if any(r.demo for r in in_force):
+            text += f"（含{DEMO_MARK}参数）"
+        return text
+
+    def _restore_geometry(self) -> None:
+        self.resize(1366, 740)
+        if self._settings is not None:
+            geometry = self._settings.value("main_window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:
+        if self._settings is not None:
+            self._settings.setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+    # -- search and selection -----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.ui.search_edit.setFocus()
+        self.ui.search_edit.selectAll()
+
+    def search(self) -> None:
+        """Enter in the search box (a card reader ends with Enter): list hits; a single hit is selected."""
+        text = self.ui.search_edit.text().strip()
+        if not text:
+            self.people_model.set_rows([])
+            self.ui.results_label.setText("查找结果")
+            return
+        try:
+            hits = people_service.search_people(self.session, text)
+        except InputError as error:
+            self.statusBar().showMessage(error.message, 8000)
+            return
+        self.people_model.set_rows(hits)
+        self.ui.results_label.setText(f"查找结果：{len(hits)} 人" if hits else "查找结果：未找到")
+        if len(hits) == 1:
+            self._select_row(0)
+            self.ui.search_edit.selectAll()  # the next card swipe replaces the text
+        elif not hits:
+            self._offer_enrolment(text)
+        else:
+            self.ui.results_view.setFocus()
+
+    def _offer_enrolment(self, text: str) -> None:
+        """No one on file: a full valid ID goes to the enrolment form, ready to register."""
+        if self.enrolment_tab.prefill_id_number(text):
+            self.set_person(None)
+            self.ui.tab_widget.setCurrentWidget(self.enrolment_tab)
+            self.statusBar().showMessage("未找到此身份证号的参保人员，已转到参保登记页。", 8000)
+        else:
+            self.statusBar().showMessage(f"未找到“{text}”。", 8000)
+
+    def _select_row(self, row: int) -> None:
+        index = self.people_model.index(row, 0)
+        self.ui.results_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _on_result_row(self, current, _previous) -> None:
+        if current.isValid():
+            self.set_person(self.people_model.person_at(current.row()).id)
+
+    def open_person(self, person_id: int) -> None:
+        """Show a person (e.g. just enrolled, or already on file) in the results and select it."""
+        person = people_service.get_person(self.session, person_id)
+        self.ui.search_edit.setText(person.id_number)
+        self.people_model.set_rows(people_service.search_people(self.session, person.id_number))
+        row = self.people_model.row_of(person_id)
+        if row >= 0:
+            self._select_row(row)
+        else:
+            self.set_person(person_id)
+
+    def new_person(self) -> None:
+        self.ui.results_view.clearSelection()
+        self.set_person(None)
+        self.enrolment_tab.clear()
+        self.ui.tab_widget.setCurrentWidget(self.enrolment_tab)
+        self.enrolment_tab.ui.id_number_edit.setFocus()
+
+    def set_person(self, person_id: int | None) -> None:
+        self.person_id = person_id
+        if person_id is None:
+            self.ui.person_label.setText("未选择人员：请先查找，或在“参保登记”页登记新人员。")
+        else:
+            self.ui.person_label.setText(self._person_text(person_id))
+        for tab in self.tabs:
+            tab.set_person(person_id)
+        self.person_selected.emit(person_id)
+
+    def _person_text(self, person_id: int) -> str:
+        person = people_service.get_person(self.session, person_id)
+        parts = [f"<b>{person.name}</b>", SEXES.get(person.sex, person.sex or ""),
+                 f"出生 {date_text(person.birth_date)}", f"身份证号 {person.id_number}"]
+        category = getattr(person, "category", None)
+        if category:
+            parts.append(CATEGORIES.get(category, category))
+        jurisdiction = JURISDICTIONS.get(getattr(person, "jurisdiction", None) or "")
+        if jurisdiction:
+            parts.append(f"参保地 {jurisdiction.name}")
+        first = getattr(person, "first_month", None) or getattr(person, "enrolled_month", None)
+        if first:
+            parts.append(f"参保起始 {month_text(first)}")
+        return "当前人员：" + "　".join(parts)
+
+    def _on_records_changed(self, person_id: int) -> None:
+        """A tab wrote records: the other tabs reload the person so every view agrees."""
+        sender = self.sender()
+        for tab in self.tabs:
+            if tab is not sender and self.person_id == person_id:
+                tab.set_person(person_id)
+        if self.person_id == person_id:
+            self.ui.person_label.setText(self._person_text(person_id))
+
+    # -- actions ------------------------------------------------------------------------------------
+    def import_tax_file(self) -> None:
+        """The tax bureau's file concerns many people: the payments tab runs it and refreshes the others."""
+        self.ui.tab_widget.setCurrentWidget(self.payments_tab)
+        self.payments_tab.import_file()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.session, self.clock, self)
+        dialog.exec()
+        self.refresh_status()
+        self.enrolment_tab.office_changed()
+
+    def about(self) -> None:
+        from desktop_app import __version__
+
+        QMessageBox.about(
+            self, "关于",
+            f"<b>{TITLE}</b> {__version__}<br>规则版本 {RULES_VERSION}<br>"
+            f"数据文件：{self.session.path}<br>离线运行，数据只保存在本机。")

@@ -1,0 +1,219 @@
+"""缴费记录 tab: the ledger model, recording payments, the back-payment quote, the tax-bureau import."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QHeaderView
+
+from desktop_app.services.errors import InputError
+from desktop_app.services.payments import ledger, quote_back_payment, record_payment
+from desktop_app.ui.import_dialog import ImportDialog
+from desktop_app.ui.labels import (STATE_COLOURS, STATES, citations_text, money_text, month_text,
+                                   months_list_text)
+from desktop_app.ui.ledger_model import LedgerModel
+from desktop_app.ui.tab_base import CounterTab, from_qdate, month_of, show_flag, to_qdate
+
+LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred")
+
+
+def months_from_to(first: date, last: date) -> list[date]:
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+            for i in range(max(count, 0))]
+
+
+class PaymentsTab(CounterTab):
+    FORM = "payments_tab.ui"
+
+    def __init__(self, session, clock=date.today, parent=None):
+        super().__init__(session, clock, parent)
+        ui = self.ui
+        self.model = LedgerModel(self)
+        ui.ledger_view.setModel(self.model)
+        header = ui.ledger_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.compare_model = QStandardItemModel(0, 3, self)
+        self.compare_model.setHorizontalHeaderLabels(["缴纳时间", "应缴合计", "待遇起始"])
+        ui.compare_view.setModel(self.compare_model)
+        ui.compare_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        ui.legend_label.setText("待遇状态：" + "　".join(
+            f'<span style="background-color:{STATE_COLOURS[s]}">&nbsp;{STATES[s]}&nbsp;</span>'
+            for s in LEGEND_STATES))
+        self.current_ledger = None
+        self.quote = None
+        self.import_dialog: ImportDialog | None = None
+
+        ui.ledger_view.selectionModel().selectionChanged.connect(self._on_selection)
+        ui.record_button.clicked.connect(self.record)
+        ui.receipt_no_edit.returnPressed.connect(self.record)
+        ui.quote_button.clicked.connect(self.quote_arrears)
+        ui.use_quote_button.clicked.connect(self._use_quote)
+        ui.lump_sum_notice_button.clicked.connect(self.print_lump_sum_notice)
+        ui.waiting_notice_button.clicked.connect(self.print_waiting_notice)
+        ui.import_button.clicked.connect(self.import_file)
+        self.set_person(None)
+
+    # -- loading -----------------------------------------------------------------------------------------
+    def set_person(self, person_id: int | None) -> None:
+        self.person_id = person_id
+        self.errors.clear()
+        self._clear_quote()
+        self.ui.record_result_label.setText("")
+        enabled = person_id is not None
+        for widget in (self.ui.record_group, self.ui.quote_group):
+            widget.setEnabled(enabled)
+        today = self.clock()
+        self.ui.paid_on_edit.setDate(to_qdate(today))
+        self.ui.receipt_no_edit.clear()
+        if person_id is None:
+            self.current_ledger = None
+            self.model.set_ledger(None)
+            self.ui.summary_label.setText("请先在上方查找并选择人员。")
+            self.ui.waiting_notice_button.setEnabled(False)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        today = self.clock()
+        try:
+            self.current_ledger = ledger(self.session, self.person_id, today)
+        except InputError as error:
+            self.current_ledger = None
+            self.model.set_ledger(None)
+            self.ui.summary_label.setText(f"无法计算待遇状态：{error.message}")
+            return
+        self.model.set_ledger(self.current_ledger)
+        self._show_summary()
+        unpaid = [m.month for m in self.current_ledger.months if not m.paid and m.month <= today]
+        first = unpaid[0] if unpaid else date(today.year, today.month, 1)
+        self.ui.pay_from_edit.setDate(to_qdate(first))
+        self.ui.pay_to_edit.setDate(to_qdate(first))
+        last_row = self.model.rowCount() - 1
+        if last_row >= 0:
+            self.ui.ledger_view.scrollTo(self.model.index(last_row, 0))
+
+    def _show_summary(self) -> None:
+        current = self.current_ledger
+        paid = sum(1 for m in current.months if m.paid)
+        unpaid = sum(1 for m in current.months if not m.paid and m.month <= self.clock())
+        parts = [f"在本地已缴 {paid} 个月，未缴 {unpaid} 个月",
+                 f"待遇起始：{month_text(current.benefit_start)}"]
+        for period in current.waiting_periods:
+            parts.append(f"等待期 {month_text(period['from'])}至{month_text(period['to'])}")
+        this_month = next((m for m in current.months if m.month == date(self.clock().year, self.clock().month, 1)),
+                          None)
+        if this_month is not None:
+            parts.append(f"本月状态：{STATES.get(this_month.state, this_month.state)}")
+        self.ui.summary_label.setText("；".join(parts) + "。")
+        self.ui.summary_label.setToolTip("依据：" + citations_text(current.citations))
+        self.ui.waiting_notice_button.setEnabled(bool(current.waiting_periods and current.decision))
+
+    def _on_selection(self, *_):
+        rows = sorted({index.row() for index in self.ui.ledger_view.selectionModel().selectedRows()})
+        if not rows:
+            return
+        months = [self.model.month_at(r).month for r in rows]
+        self.ui.pay_from_edit.setDate(to_qdate(months[0]))
+        self.ui.pay_to_edit.setDate(to_qdate(months[-1]))
+
+    # -- recording a payment ------------------------------------------------------------------------------
+    def record(self) -> None:
+        if not self.need_person():
+            return
+        self.errors.clear()
+        self.ui.record_result_label.setText("")
+        first, last = month_of(self.ui.pay_from_edit), month_of(self.ui.pay_to_edit)
+        if last < first:
+            self.errors.set("months", "截止月份不能早于起始月份")
+            return
+        months = months_from_to(first, last)
+        try:
+            result = record_payment(self.session, self.person_id, months, from_qdate(self.ui.paid_on_edit.date()),
+                                    self.ui.receipt_no_edit.text(), self.clock())
+        except InputError as error:
+            self.fail(error)
+            return
+        self.current_ledger = result
+        self.model.set_ledger(result)
+        self._show_summary()
+        total = sum((m.amount or 0) for m in result.months if m.month in months and m.amount is not None)
+        show_flag(self.ui.record_result_label, f"已登记 {len(months)} 个月，合计 {money_text(total)}。", True)
+        self.ui.receipt_no_edit.clear()
+        self._clear_quote()
+        self.records_changed.emit(self.person_id)
+
+    # -- the back-payment quote ---------------------------------------------------------------------------
+    def _clear_quote(self) -> None:
+        self.quote = None
+        for label in (self.ui.quote_months_label, self.ui.monthly_standard_label, self.ui.quote_amount_label,
+                      self.ui.late_fee_label, self.ui.retroactive_label):
+            label.setText("—")
+        self.ui.quote_citations_label.setText("")
+        self.compare_model.removeRows(0, self.compare_model.rowCount())
+        self.ui.use_quote_button.setEnabled(False)
+        self.ui.lump_sum_notice_button.setEnabled(False)
+
+    def quote_arrears(self) -> None:
+        """补缴测算, with what changes if the person pays next month instead of today."""
+        if not self.need_person():
+            return
+        self.errors.clear()
+        self._clear_quote()
+        try:
+            quote = quote_back_payment(self.session, self.person_id, self.clock())
+        except InputError as error:
+            self.fail(error)
+            return
+        self.quote = quote
+        ui = self.ui
+        ui.quote_months_label.setText(months_list_text(quote.months) if quote.months else "无欠费月份")
+        ui.monthly_standard_label.setText(money_text(quote.monthly_amount))
+        ui.quote_amount_label.setText(money_text(quote.amount))
+        ui.late_fee_label.setText(money_text(quote.late_fee) if quote.late_fee else "无")
+        retro = getattr(quote, "retroactive_months", None) or []
+        ui.retroactive_label.setText(
+            ("是：" + months_list_text(retro)) if quote.retroactive and retro else ("是" if quote.retroactive else "否"))
+        today = self.clock()
+        later = getattr(quote, "total_if_next_month", None)
+        next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        self._add_compare_row(f"今天（{today:%Y-%m-%d}）", money_text(quote.total),
+                              month_text(quote.benefit_start_if_today))
+        self._add_compare_row(f"下月（{next_month:%Y-%m}）", money_text(later) if later is not None else "—",
+                              month_text(quote.benefit_start_if_next_month))
+        ui.quote_citations_label.setText("依据：" + citations_text(quote.citations))
+        ui.use_quote_button.setEnabled(bool(quote.months))
+        ui.lump_sum_notice_button.setEnabled(bool(quote.months))
+
+    def _add_compare_row(self, *texts: str) -> None:
+        self.compare_model.appendRow([QStandardItem(text) for text in texts])
+
+    def _use_quote(self) -> None:
+        if self.quote and self.quote.months:
+            self.ui.pay_from_edit.setDate(to_qdate(min(self.quote.months)))
+            self.ui.pay_to_edit.setDate(to_qdate(max(self.quote.months)))
+            self.ui.paid_on_edit.setDate(to_qdate(self.clock()))
+            self.ui.receipt_no_edit.setFocus()
+
+    # -- notices and import -------------------------------------------------------------------------------
+    def print_lump_sum_notice(self):
+        if self.quote is None:
+            return None
+        return self.issue_and_show("lump_sum", self.quote.decision)
+
+    def print_waiting_notice(self):
+        if self.current_ledger is None or self.current_ledger.decision is None:
+            return None
+        return self.issue_and_show("waiting_period", self.current_ledger.decision)
+
+    def import_file(self) -> None:
+        self.import_dialog = ImportDialog(self.session, self.clock, self)
+        self.import_dialog.imported.connect(self._after_import)
+        self.import_dialog.choose_file()
+
+    def _after_import(self, _count: int) -> None:
+        if self.person_id is not None:
+            self.reload()
+            self.records_changed.emit(self.person_id)

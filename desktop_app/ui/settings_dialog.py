@@ -1,0 +1,203 @@
+"""The administrator's settings: office jurisdiction and name, and the dated parameter table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
+
+from desktop_app.rules import JURISDICTIONS, RuleError, parameter_catalogue
+from desktop_app.services.errors import InputError
+from desktop_app.services.parameters import parameter_rows, set_parameter
+from desktop_app.services.settings import get_office, set_office
+from desktop_app.ui.field_errors import FieldErrors
+from desktop_app.ui.forms import load_form
+from desktop_app.ui.labels import date_text
+from desktop_app.ui.tab_base import from_qdate, to_qdate
+
+DEMO_MARK = "示例"
+UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "比例（小数，7% 填 0.07）", "ratio": "比例（小数，60% 填 0.6）",
+         "months": "月", "years": "年", "days": "天"}
+COLUMNS = ("参数", "生效日期", "数值", "单位", "来源", "录入")
+DEMO_BACKGROUND = QColor("#fff3c4")
+
+
+class ParameterModel(QAbstractTableModel):
+    """Every dated value with its source; demo values are marked 示例 and tinted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.label
+            if column == 1:
+                return date_text(row.valid_from)
+            if column == 2:
+                return f"{row.value}（{DEMO_MARK}）" if row.demo else row.value
+            if column == 3:
+                return UNITS.get(row.unit, row.unit).split("（")[0]
+            if column == 4:
+                return f"【{DEMO_MARK}】{row.source}" if row.demo else row.source
+            if column == 5:
+                if row.origin == "shipped":
+                    return "随程序发布"
+                return f"本机构录入（{row.entered_by or ''} {(row.entered_at or '')[:10]}）"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.label}（{row.name}）\n来源：{row.source}"
+        if role == Qt.ItemDataRole.BackgroundRole and row.demo:
+            return DEMO_BACKGROUND
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session, clock=date.today, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("设置：经办机构与政策参数")
+        QVBoxLayout(self).setContentsMargins(4, 4, 4, 4)
+        self.ui = load_form("settings_dialog.ui", self)
+        self.session = session
+        self.clock = clock
+        self.errors = FieldErrors(self.ui, {"name": "parameter"})
+        self.model = ParameterModel(self)
+        self.ui.parameter_view.setModel(self.model)
+        header = self.ui.parameter_view.horizontalHeader()
+        for column in range(len(COLUMNS) - 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
+
+        office = get_office(session)
+        for key, jurisdiction in JURISDICTIONS.items():
+            self.ui.jurisdiction_combo.addItem(f"{jurisdiction.name}（{jurisdiction.document}）", key)
+        if office.jurisdiction in JURISDICTIONS:
+            self.ui.jurisdiction_combo.setCurrentIndex(self.ui.jurisdiction_combo.findData(office.jurisdiction))
+        else:
+            self.ui.jurisdiction_combo.setCurrentIndex(-1)
+        self.ui.office_name_edit.setText(office.name or "")
+        today = clock()
+        self.ui.valid_from_edit.setDate(to_qdate(date(today.year + 1, 1, 1)))
+
+        self.ui.jurisdiction_combo.currentIndexChanged.connect(self._load_jurisdiction)
+        self.ui.parameter_combo.currentIndexChanged.connect(self._show_unit)
+        self.ui.parameter_view.selectionModel().currentRowChanged.connect(self._pick_row)
+        self.ui.office_save_button.clicked.connect(self.save_office)
+        self.ui.office_name_edit.returnPressed.connect(self.save_office)
+        self.ui.add_parameter_button.clicked.connect(self.add_parameter)
+        self.ui.value_edit.returnPressed.connect(self.add_parameter)
+        self.ui.source_edit.returnPressed.connect(self.add_parameter)
+        self.ui.close_button.clicked.connect(self.accept)
+        self._load_jurisdiction()
+        self.resize(1100, 680)
+
+    def jurisdiction(self) -> str | None:
+        return self.ui.jurisdiction_combo.currentData()
+
+    def _load_jurisdiction(self) -> None:
+        key = self.jurisdiction()
+        combo = self.ui.parameter_combo
+        combo.blockSignals(True)
+        combo.clear()
+        if key:
+            jurisdiction = JURISDICTIONS[key]
+            self.ui.document_label.setText(
+                f"适用文件：{jurisdiction.document}，自 {date_text(jurisdiction.in_force)} 起施行。")
+            for info in parameter_catalogue(key):
+                combo.addItem(info.label, info.name)
+        else:
+            self.ui.document_label.setText("请选择本机构所属的统筹地区，并保存机构设置。")
+        combo.blockSignals(False)
+        self._show_unit()
+        self.refresh_parameters()
+
+    def refresh_parameters(self) -> None:
+        key = self.jurisdiction()
+        try:
+            rows = parameter_rows(self.session, key) if key else []
+        except InputError as error:
+            self.errors.show(error)
+            rows = []
+        self.model.set_rows(rows)
+
+    def _show_unit(self) -> None:
+        key, name = self.jurisdiction(), self.ui.parameter_combo.currentData()
+        if not key or not name:
+            self.ui.unit_label.setText("")
+            return
+        info = next((p for p in parameter_catalogue(key) if p.name == name), None)
+        if info is None:
+            return
+        description = getattr(info, "description", "") or ""
+        self.ui.unit_label.setText(f"单位：{UNITS.get(info.unit, info.unit)}。{description}")
+
+    def _pick_row(self, current, _previous) -> None:
+        """Selecting a row prepares a new value for the same parameter."""
+        if not current.isValid():
+            return
+        row = self.model.rows[current.row()]
+        index = self.ui.parameter_combo.findData(row.name)
+        if index >= 0:
+            self.ui.parameter_combo.setCurrentIndex(index)
+
+    def save_office(self) -> None:
+        self.errors.clear()
+        key = self.jurisdiction()
+        try:
+            set_office(self.session, key or "", self.ui.office_name_edit.text())
+        except InputError as error:
+            self.errors.show(error)
+            return
+        self.ui.parameter_result_label.setText("")
+        self.ui.document_label.setText(self.ui.document_label.text() + "　已保存机构设置。")
+
+    def add_parameter(self) -> None:
+        self.errors.clear()
+        self.ui.parameter_result_label.setText("")
+        key, name = self.jurisdiction(), self.ui.parameter_combo.currentData()
+        if not key:
+            self.errors.set("jurisdiction", "请先选择统筹地区")
+            return
+        if not name:
+            self.errors.set("parameter", "请选择参数")
+            return
+        valid_from = from_qdate(self.ui.valid_from_edit.date())
+        try:
+            row = set_parameter(self.session, name, valid_from, self.ui.value_edit.text(),
+                                self.ui.source_edit.text(), self.clock(), jurisdiction=key)
+        except InputError as error:
+            self.errors.show(error)
+            return
+        except RuleError as error:  # a refusal the service did not convert: still shown at the field
+            self.errors.set("value", error.message)
+            return
+        self.refresh_parameters()
+        self.ui.value_edit.clear()
+        self.ui.parameter_result_label.setText(
+            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；已保存的决定不变。")
+        self.ui.parameter_result_label.setStyleSheet("color: #1b5e20;")

@@ -1,0 +1,101 @@
+"""What every counter tab shares: its form, the session and clock, field errors, the notice preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Callable
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDateEdit, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from desktop_app.services.errors import InputError
+from desktop_app.ui.field_errors import FieldErrors, message_box
+from desktop_app.ui.forms import load_form
+from desktop_app.ui.notice_dialog import NoticeDialog
+
+NOTICE_TITLES = {  # the titles printed on the notices (desktop_app/notices)
+    "waiting_period": "待遇享受等待期告知书",
+    "lump_sum": "一次性补缴（趸缴）通知书",
+    "transfer": "医保关系转移接续结果告知书",
+    "retirement": "退休资格审核结果告知书",
+}
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+BAD_STYLE = "color: #b3261e; font-weight: bold;"
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def month_of(edit: QDateEdit) -> date:
+    """The first day of the month shown in a 'yyyy-MM' date edit."""
+    value = edit.date()
+    return date(value.year(), value.month(), 1)
+
+
+def show_flag(label: QLabel, text: str, good: bool) -> None:
+    label.setText(text)
+    label.setStyleSheet(OK_STYLE if good else BAD_STYLE)
+
+
+def money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+class CounterTab(QWidget):
+    """Base of the four tabs. Subclasses set FORM and implement set_person."""
+
+    FORM = ""
+    ALIASES: dict[str, str] = {}
+    records_changed = Signal(int)  # person id whose records this tab wrote
+
+    def __init__(self, session, clock: Callable[[], date] = date.today, parent=None):
+        super().__init__(parent)
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        self.ui = load_form(self.FORM, self)
+        self.session = session
+        self.clock = clock
+        self.person_id: int | None = None
+        self.errors = FieldErrors(self.ui, self.ALIASES)
+        self.last_notice: NoticeDialog | None = None
+
+    def set_person(self, person_id: int | None) -> None:
+        raise NotImplementedError
+
+    def shortcut(self, keys: str, slot) -> QShortcut:
+        """A key combination active while this tab is shown (e.g. Ctrl+Return to save)."""
+        short = QShortcut(QKeySequence(keys), self)
+        short.activated.connect(slot)
+        return short
+
+    def fail(self, error: InputError) -> None:
+        self.errors.show(error)
+
+    def need_person(self) -> bool:
+        if self.person_id is None:
+            message_box(self.window(), "未选择人员", "请先在上方查找并选择人员。", QMessageBox.Icon.Information)
+            return False
+        return True
+
+    def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None) -> NoticeDialog | None:
+        """Issue (archive) a notice through the service, then open the print preview."""
+        from desktop_app.services.notices import issue_notice
+
+        try:
+            issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
+                                  decision_id=decision_id)
+        except InputError as error:
+            self.fail(error)
+            return None
+        title = NOTICE_TITLES.get(kind, "告知书")
+        dialog = NoticeDialog(issued.pdf, title, issued.serial, f"{title}-{issued.serial}.pdf", self)
+        self.last_notice = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal without blocking the caller
+        return dialog

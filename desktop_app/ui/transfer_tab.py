@@ -1,0 +1,163 @@
+"""转移接续 tab: the transfer certificate's figures -> the rule decision -> saved with the months it brings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desktop_app.services.errors import InputError
+from desktop_app.services.people import get_person
+from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
+from desktop_app.ui.labels import SCHEMES, citations_text, money_text, month_text, months_list_text, yes_no
+from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
+
+
+class TransferTab(CounterTab):
+    FORM = "transfer_tab.ui"
+
+    def __init__(self, session, clock=date.today, parent=None):
+        super().__init__(session, clock, parent)
+        ui = self.ui
+        for code, text in SCHEMES.items():
+            ui.scheme_combo.addItem(text, code)
+        self.decision: dict | None = None
+        self.saved_id: int | None = None
+        ui.pay_gap_check.toggled.connect(ui.receipt_no_edit.setEnabled)
+        ui.previous_region_edit.returnPressed.connect(self.decide)
+        ui.receipt_no_edit.returnPressed.connect(self.decide)
+        ui.decide_button.clicked.connect(self.decide)
+        ui.save_button.clicked.connect(self.save)
+        ui.notice_button.clicked.connect(lambda: self.print_notice("transfer"))
+        ui.lump_sum_notice_button.clicked.connect(lambda: self.print_notice("lump_sum"))
+        ui.waiting_notice_button.clicked.connect(lambda: self.print_notice("waiting_period"))
+        self.shortcut("Ctrl+Return", self.save)
+        self.shortcut("Ctrl+Enter", self.save)
+        # any change to the form makes the shown decision stale
+        for edit in (ui.previous_region_edit, ui.receipt_no_edit):
+            edit.textEdited.connect(self._stale)
+        for widget in (ui.last_paid_month_edit, ui.first_month_here_edit):
+            widget.dateChanged.connect(self._stale)
+        for spin in (ui.contribution_months_spin, ui.continuous_years_spin):
+            spin.valueChanged.connect(self._stale)
+        ui.scheme_combo.currentIndexChanged.connect(self._stale)
+        ui.pay_gap_check.toggled.connect(self._stale)
+        ui.previous_in_province_check.toggled.connect(self._stale)
+        self.set_person(None)
+
+    def set_person(self, person_id: int | None) -> None:
+        self.person_id = person_id
+        ui = self.ui
+        ui.transfer_group.setEnabled(person_id is not None)
+        ui.previous_region_edit.clear()
+        ui.receipt_no_edit.clear()
+        ui.scheme_combo.setCurrentIndex(0)
+        ui.contribution_months_spin.setValue(0)
+        ui.continuous_years_spin.setValue(-1)
+        ui.pay_gap_check.setChecked(False)
+        ui.previous_in_province_check.setChecked(False)
+        today = self.clock()
+        first_here = date(today.year, today.month, 1)
+        if person_id is not None:
+            first_here = get_person(self.session, person_id).first_month
+        ui.first_month_here_edit.setDate(to_qdate(first_here))
+        before = date(first_here.year - (first_here.month == 1), (first_here.month - 2) % 12 + 1, 1)
+        ui.last_paid_month_edit.setDate(to_qdate(before))
+        self._clear_decision()
+        ui.result_label.setText("" if person_id is not None else "请先在上方查找并选择人员（转入人员先办理参保登记）。")
+
+    def read_form(self) -> TransferForm:
+        ui = self.ui
+        years = ui.continuous_years_spin.value()
+        return TransferForm(
+            previous_region=ui.previous_region_edit.text().strip(),
+            scheme=ui.scheme_combo.currentData(),
+            last_paid_month=month_of(ui.last_paid_month_edit),
+            contribution_months=ui.contribution_months_spin.value(),
+            continuous_years=None if years < 0 else years,
+            first_month_here=month_of(ui.first_month_here_edit),
+            pay_gap=ui.pay_gap_check.isChecked(),
+            previous_in_province=ui.previous_in_province_check.isChecked(),
+            receipt_no=ui.receipt_no_edit.text().strip(),
+        )
+
+    def _clear_decision(self) -> None:
+        self.decision = None
+        self.saved_id = None
+        ui = self.ui
+        for label in (ui.gap_label, ui.continuous_label, ui.back_pay_months_label, ui.back_pay_amount_label,
+                      ui.waiting_label, ui.benefit_start_label, ui.retroactive_label, ui.recognised_label):
+            label.setText("—")
+        ui.citations_label.setText("")
+        for button in (ui.notice_button, ui.lump_sum_notice_button, ui.waiting_notice_button):
+            button.setEnabled(False)
+        ui.save_button.setEnabled(self.person_id is not None)
+
+    def _stale(self, *_):
+        if self.decision is not None:
+            self._clear_decision()
+            self.ui.result_label.setText("")
+
+    def decide(self) -> dict | None:
+        """测算: the decision for the figures as typed; nothing is written."""
+        if not self.need_person():
+            return None
+        self.errors.clear()
+        self._clear_decision()
+        self.ui.result_label.setText("")
+        try:
+            decision = decide_transfer(self.session, self.person_id, self.read_form(), self.clock())
+        except InputError as error:
+            self.fail(error)
+            return None
+        self._show(decision)
+        self.ui.save_button.setFocus()
+        return decision
+
+    def _show(self, d: dict) -> None:
+        ui = self.ui
+        self.decision = d
+        days = d.get("gap_days")
+        ui.gap_label.setText(f"{d.get('gap_months', 0)} 个月" + (f"（{days} 天）" if days is not None else ""))
+        show_flag(ui.continuous_label, yes_no(d.get("continuous")), bool(d.get("continuous")))
+        ui.back_pay_months_label.setText(months_list_text(d.get("back_pay_months")))
+        amount = d.get("back_pay_amount")
+        ui.back_pay_amount_label.setText(money_text(amount) if amount is not None else
+                                         ("无需补缴" if not d.get("back_pay_months") else "按补缴时的缴费标准核定"))
+        waiting = d.get("waiting_months")
+        ui.waiting_label.setText("不设等待期" if not waiting else f"{waiting} 个月")
+        ui.benefit_start_label.setText(month_text(d.get("benefit_start")))
+        ui.retroactive_label.setText(months_list_text(d.get("retroactive_months")))
+        recognised = d.get("recognized_months")
+        years = d.get("recognized_years")
+        ui.recognised_label.setText("—" if recognised is None else
+                                    f"{recognised} 个月" + (f"（{years} 年）" if years is not None else ""))
+        ui.citations_label.setText("依据：" + citations_text(d.get("citations")))
+
+    def save(self) -> None:
+        """保存: the decision plus the transferred and paid-back months into the ledger, one transaction."""
+        if not self.need_person():
+            return
+        self.errors.clear()
+        form = self.read_form()
+        try:
+            decision = decide_transfer(self.session, self.person_id, form, self.clock())
+            self.saved_id = save_transfer(self.session, self.person_id, form, self.clock())
+        except InputError as error:
+            self.fail(error)
+            return
+        self._show(decision)
+        brought = form.contribution_months if form.scheme == "employee" else 0
+        show_flag(self.ui.result_label,
+                  f"已保存转移接续决定（第 {self.saved_id} 号）：转入 {brought} 个月、"
+                  f"补缴 {len(decision.get('back_pay_months') or [])} 个月已记入缴费记录。", True)
+        ui = self.ui
+        ui.save_button.setEnabled(False)
+        ui.notice_button.setEnabled(True)
+        ui.lump_sum_notice_button.setEnabled(bool(decision.get("back_pay_months")))
+        ui.waiting_notice_button.setEnabled(bool(decision.get("waiting_months")))
+        ui.notice_button.setFocus()
+        self.records_changed.emit(self.person_id)
+
+    def print_notice(self, kind: str):
+        if self.decision is None:
+            return None
+        return self.issue_and_show(kind, self.decision, self.saved_id)
