@@ -11,17 +11,60 @@ import pytest  # noqa: E402
 FIXED_NOW = datetime(2025, 6, 16, 9, 30, 0)
 
 
+TODAY = FIXED_NOW.date()
+OFFICE_NAME = "信阳市医疗保障局浉河区经办窗口"
+
+
+def make_id(birth: str = "19900101", area: str = "411502", seq: int = 123) -> str:
+    """A valid 18-digit ID number (GB 11643 check digit); an odd seq makes a man."""
+    from desktop_app.services.demo_people import check_digit
+
+    first17 = f"{area}{birth}{seq:03d}"
+    return first17 + check_digit(first17)
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    """A data file with the current schema and the office set (信阳市, the widest set of rules)."""
+    """A data file with the current schema, the office set to 信阳市 (two modes, late fee: the widest rules)
+    and the demo average wages entered (marked demo), so every counter action can be decided."""
+    from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.session import open_session
     from desktop_app.services.settings import set_office
 
     path = tmp_path / "flexins.sqlite3"
     session = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
-    set_office(session, "xinyang", "信阳市医疗保障局浉河区经办窗口")
+    set_office(session, "xinyang", OFFICE_NAME)
+    enter_demo_parameters(session, "xinyang", TODAY)
     session.close()
     return path
+
+
+@pytest.fixture
+def enrolled(session):
+    """Factory: enrol a person in the session's office and optionally record months paid on time.
+
+    enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 5, 1), id_number=None, name="王建国",
+             mode="with_account") -> person_id"""
+    from datetime import date
+
+    from desktop_app.services.enrolment import EnrolmentForm, enrol
+    from desktop_app.services.payments import record_months
+
+    counter = iter(range(101, 999, 2))
+
+    def make(first_month=date(2025, 1, 1), paid_through=None, id_number=None, name="王建国",
+             mode="with_account", today=TODAY):
+        form = EnrolmentForm(id_number or make_id(seq=next(counter)), name, "13800000000", "信阳市浉河区",
+                             "freelancer", ["hukou"], False, mode, None, first_month)
+        person_id = enrol(session, form, today).person_id
+        if paid_through is not None:
+            m = first_month
+            while m <= paid_through:
+                record_months(session, person_id, [m], m.replace(day=10), f"R{m:%Y%m}{person_id}", today)
+                m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
+        return person_id
+
+    return make
 
 
 @pytest.fixture

@@ -1,0 +1,80 @@
+"""Finding a person at the counter (ID number, ID prefix or part of the name) and reading their record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from desktop_app.services.errors import InputError
+from desktop_app.services.rules_glue import month_date
+from desktop_app.services.session import Session
+from desktop_app.store import people as people_store
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    id: int
+    id_number: str
+    name: str
+    sex: str
+    birth_date: date
+    category: str
+    enrolled_month: date  # 1st of the first month paid here
+    jurisdiction: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    id_number: str
+    name: str
+    sex: str
+    birth_date: date
+    phone: str
+    address: str
+    category: str
+    places: list[str]
+    employer_insured: bool
+    mode: str
+    base_ratio: Decimal | None
+    jurisdiction: str
+    first_month: date
+    waiting_exempt: bool
+    created_at: str
+    operator: str
+
+
+def _summary(row: dict) -> PersonSummary:
+    return PersonSummary(row["id"], row["id_number"], row["name"], row["sex"], date.fromisoformat(row["birth_date"]),
+                         row["category"], month_date(row["first_month"]), row["jurisdiction"])
+
+
+def search_people(session: Session, text: str, limit: int = 50) -> list[PersonSummary]:
+    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name."""
+    text = (text or "").strip()
+    if len(text) == 15 and text.isdigit():
+        from desktop_app.rules import RuleError, parse_id_number
+
+        try:
+            text = parse_id_number(text).number
+        except RuleError:
+            pass
+    return [_summary(r) for r in people_store.search(session.db, text, limit)]
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    row = people_store.get(session.db, person_id)
+    if row is None:
+        raise InputError(None, "找不到该参保人，可能已被删除或数据文件已更换")
+    return Person(
+        row["id"], row["id_number"], row["name"], row["sex"], date.fromisoformat(row["birth_date"]), row["phone"],
+        row["address"], row["category"], row["places"], row["employer_insured"], row["mode"],
+        None if row["base_ratio"] is None else Decimal(row["base_ratio"]), row["jurisdiction"],
+        month_date(row["first_month"]), row["waiting_exempt"], row["created_at"], row["operator"],
+    )
+
+
+def mask_id_number(id_number: str) -> str:
+    """For lists and exports shown to roles that do not need the full number: 4115**********1237."""
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:] if len(id_number) > 8 else id_number
