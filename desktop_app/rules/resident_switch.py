@@ -1,6 +1,8 @@
 """居民医保转职工医保 (江苏 三): top up the difference per resident year, or convert a year to 3 months."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .context import Context
 from .errors import RuleError, invalid
 from .inputs import choice_field, int_field
@@ -34,7 +36,7 @@ def decide_resident_switch(ctx: Context, case: dict) -> dict:
         if flexible < 0:
             raise invalid("flexible_annual_standard", "灵活就业人员年筹资标准不能为负数")
     resident = ctx.num("resident_annual_standard")
-    per_year = max(flexible - resident, 0)
+    per_year = max(flexible - resident, Decimal(0))
     return ctx.result(method=method, counted_years=counted, flexible_annual_standard=money_str(flexible),
                       resident_annual_standard=money_str(resident), difference_per_year=money_str(per_year),
                       amount=money_str(fen(per_year * counted)))

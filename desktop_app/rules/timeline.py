@@ -3,8 +3,8 @@
 Readings (../shared/policy/README.md): a month's contribution is due within that month; an
 interruption is a run of months not paid on time, starting with month M. It is healed when the
 jurisdiction's condition is met in month H within the limit (H - M <= 3 months; 吉林: the days of
-months M..H-1 <= 90); otherwise it is a lapse and the next month paid on time starts a new spell
-with a new waiting period. An unpaid month M stops benefits from M + stop_offset.
+months M..H-1 <= 90); otherwise it is a lapse, and the next month paid on time starts a new
+spell with a new waiting period (months before the stop point keep what the old spell gave). An unpaid month M stops benefits from M + stop_offset.
 """
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
     spells = [(first, first + w)]
     waits = [(first, first + w - 1, "first_enrolment")] if w else []
     blocked: dict[Month, str] = {}
+    carried: dict[Month, Month] = {}
     back_paid: list[tuple[Month, dt.date]] = []
     limit = None
 
@@ -94,6 +95,9 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
                 blocked[y] = "suspended" if limit.within(m, y + 1) else "lapsed"
             if n is not None:
                 ctx.cite("back_pay" if "back_pay" in j.clauses else "unpaid")
+                # Months paid again before the stop point keep the benefits the old spell gave them.
+                for y in month_range(n, stop - 1):
+                    carried[y] = spells[-1][1]
                 w2 = int(ctx.num("waiting_months_after_lapse", on(n)))
                 spells.append((n, n + w2))
                 if w2:
@@ -106,7 +110,7 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
         paid_on = pays.get(y)
         if y in blocked and (blocked[y] == "lapsed" or y >= benefit_from):
             months.append(MonthState(y, paid_on is not None, paid_on, False, blocked[y]))
-        elif y < benefit_from:
+        elif y < benefit_from and not (y in carried and y >= carried[y]):
             months.append(MonthState(y, paid_on is not None, paid_on, False, "waiting"))
         else:
             months.append(MonthState(y, paid_on is not None, paid_on, True, "active"))
@@ -120,13 +124,9 @@ def _settle(needs_back_pay, limit, m, run, n, pays, end):
             h = max(Month.of(pays[y]) for y in run)
             return ("healed", h) if limit.within(m, h) else ("lapsed", None)
         return ("pending", None) if limit.within(m, end) else ("lapsed", None)
-    # 苏医保发〔2021〕61号 二: resuming payment within 3 months is enough; the month it resumes is H.
-    resumed = [Month.of(d) for y, d in pays.items() if y >= m and m <= Month.of(d) <= end]
-    if n is not None:
-        resumed.append(n)
-    h = min(resumed) if resumed else None
-    if h is not None and limit.within(m, h):
-        return "healed", h
-    if h is None and limit.within(m, end):
+    # 苏医保发〔2021〕61号 二: resuming normal payment (a month paid on time) within 3 months is enough.
+    if n is not None and limit.within(m, n):
+        return "healed", n
+    if n is None and limit.within(m, end):
         return "pending", None
     return "lapsed", None
