@@ -97,3 +97,15 @@ def test_trace_names_every_value_used_with_its_source():
     assert set(names) == {"avg_wage_annual", "base_share", "rate_with_account", "account_rate"}
     assert names["rate_with_account"]["source"] == "信医保办〔2023〕46号 第五条"
     assert names["rate_with_account"]["effective"] == dt.date(2023, 10, 1).isoformat()
+
+
+def test_jiangsu_caps_the_waiting_period_at_three_months():
+    from rules_helpers import refused
+    e = refused("benefit_timeline", "jiangsu", "2023-06-30", first_month="2023-01",
+                payments=[{"month": "2023-01", "paid_on": "2023-01-05"}], parameters={"waiting_months_first": 4})
+    assert (e.code, e.field) == ("invalid_input", "parameters.waiting_months_first")
+
+
+def test_unknown_case_parameters_change_nothing():
+    d = ask("contribution", "xinyang", "2024-05-15", mode="with_account", parameters={"colour": "red"})
+    assert d["monthly_amount"] == "420.00"

@@ -31,6 +31,7 @@ class Jurisdiction:
     payment_channels: tuple[str, ...]
     payment_channels_topic: str
     missed_payment_note: str
+    caps: tuple[tuple[str, int], ...] = ()   # upper bounds a document sets on a city's parameter
 
     def cite(self, topic: str) -> str:
         clause = self.clauses[topic]
@@ -80,6 +81,8 @@ JIANGSU = Jurisdiction(
     payment_channels=("“江苏医保云”APP", "“江苏税务”APP", "“江苏政务”APP", "微信", "支付宝", "银行协议扣款",
                       "社会保障卡金融账户扣款", "银联POS机等自助终端", "经办窗口"),
     payment_channels_topic="channels",
+    # 二: 可设置不超过3个月的待遇享受等待期; 可再次设立不超过3个月的待遇享受等待期
+    caps=(("waiting_months_first", 3), ("waiting_months_after_lapse", 3)),
     missed_payment_note="未按时足额缴费的，自第二个自然月起暂时停止享受职工医保待遇；3个月内恢复正常缴费的，"
                         "恢复缴费后发生的医疗费用按规定报销；超过3个月未缴费后重新缴费的，再次设立待遇享受等待期。",
 )

@@ -88,11 +88,21 @@ def shipped(jurisdiction: str) -> dict[str, tuple[Dated, ...]]:
     return values
 
 
-def _office_entries(office: dict | None) -> dict[str, list[Dated]]:
+def _capped(jurisdiction: str, name: str, value: Decimal, field: str) -> Decimal:
+    from .jurisdictions import get_jurisdiction
+    j = get_jurisdiction(jurisdiction)
+    cap = dict(j.caps).get(name)
+    if cap is not None and value > cap:
+        raise invalid(field, f"{j.document}规定“{PARAMS[name].label}”不超过{cap}，收到：{plain(value)}")
+    return value
+
+
+def _office_entries(jurisdiction: str, office: dict | None) -> dict[str, list[Dated]]:
     out: dict[str, list[Dated]] = {}
     for name, entries in (office or {}).items():
         for e in entries:
-            value = parse_value(name, e["value"], f"office_parameters.{name}")
+            field = f"office_parameters.{name}"
+            value = _capped(jurisdiction, name, parse_value(name, e["value"], field), field)
             start = e["from"] if isinstance(e["from"], dt.date) else dt.date.fromisoformat(str(e["from"]))
             out.setdefault(name, []).append(Dated(start, value, str(e.get("source") or "本机构参数表"),
                                                   None, bool(e.get("demo")), "office"))
@@ -105,14 +115,15 @@ class ParameterSet:
     def __init__(self, jurisdiction: str, office: dict | None = None, case: dict | None = None):
         self.jurisdiction = jurisdiction
         self._dated: dict[str, list[Dated]] = {k: list(v) for k, v in shipped(jurisdiction).items()}
-        for name, entries in _office_entries(office).items():
+        for name, entries in _office_entries(jurisdiction, office).items():
             self._dated.setdefault(name, []).extend(entries)
         self._case: dict[str, Decimal] = {}
         if case is not None:
             if not isinstance(case, dict):
                 raise invalid("parameters", "parameters 应为对象")
             for name, raw in case.items():
-                self._case[name] = parse_value(name, raw)
+                if name in PARAMS:   # a name this module does not know cannot change a decision
+                    self._case[name] = _capped(jurisdiction, name, parse_value(name, raw), f"parameters.{name}")
 
     def lookup(self, name: str, on: dt.date) -> Dated | None:
         if name in self._case:
