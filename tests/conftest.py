@@ -44,7 +44,8 @@ def enrolled(session):
     """Factory: enrol a person in the session's office and optionally record months paid on time.
 
     enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 5, 1), id_number=None, name="王建国",
-             mode="with_account") -> person_id"""
+             mode="with_account", today=TODAY, enrolled_on=None) -> person_id
+    (enrolled_on: the day of enrolment, default the first month's 5th or today, whichever is earlier)"""
     from datetime import date
 
     from desktop_app.services.enrolment import EnrolmentForm, enrol
@@ -53,10 +54,10 @@ def enrolled(session):
     counter = iter(range(101, 999, 2))
 
     def make(first_month=date(2025, 1, 1), paid_through=None, id_number=None, name="王建国",
-             mode="with_account", today=TODAY):
+             mode="with_account", today=TODAY, enrolled_on=None):
         form = EnrolmentForm(id_number or make_id(seq=next(counter)), name, "13800000000", "信阳市浉河区",
                              "freelancer", ["hukou"], False, mode, None, first_month)
-        person_id = enrol(session, form, today).person_id
+        person_id = enrol(session, form, enrolled_on or min(first_month.replace(day=5), today)).person_id
         if paid_through is not None:
             m = first_month
             while m <= paid_through:

@@ -1,4 +1,8 @@
-"""Decisions as the rule module gave them, with their inputs, citations and parameter trace."""
+"""Decisions as the rule module gave them, with their inputs, citations and parameter trace.
+
+inputs = {"case": the rule case exactly as decided (replayable with python -m desktop_app.rules),
+          "form": what the clerk entered, where the case alone does not keep it}.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,37 @@
+"""One function per counter action: validate, decide with the rule module, persist in one transaction.
+
+Every service takes a Session first and `today: date` where time matters (no clock inside; the UI passes
+date.today()). Bad input raises errors.InputError(field, Chinese message) before anything is written;
+rule refusals become InputError on the form field they concern (parameter problems keep
+"parameters.<name>"). Every write is one transaction with its audit entry.
+
+session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock)
+                open_session(path, operator="管理员", clock=...) -> Session   (raises store.db.StoreError)
+                default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
+settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
+                get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
+people.py       search_people(session, text, limit=50) -> list[PersonSummary]
+                get_person(session, person_id) -> Person ; mask_id_number(text) -> str
+enrolment.py    check_id_number(text) -> IdInfo ; preview_enrolment(session, form, today) -> EnrolmentPreview
+                enrol(session, form, today) -> Enrolment(person_id, created, name_mismatch, preview, existing_name)
+payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_start, waiting_periods, citations,
+                    prior, decision)
+                record_payment(session, person_id, months, paid_on, receipt_no, today) -> Ledger
+                quote_back_payment(session, person_id, today) -> BackPaymentQuote
+tax_import.py   import_tax_file(session, path, today, dry_run=True) -> ImportReport   (all or nothing)
+transfer.py     decide_transfer(session, person_id, form, today) -> dict
+                save_transfer(session, person_id, form, today) -> int (decision id)
+retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
+                add_correction(session, person_id, kind, months, reason, today) -> int
+                void_correction(session, correction_id, reason, today) -> int
+                decide_retirement(session, person_id, today) -> dict ; save_retirement(...) -> int
+notices.py      issue_notice(session, person_id, kind, decision, today, replaces=None, decision_id=None)
+                    -> IssuedNotice(serial, pdf, sha256)
+                reprint_notice(session, serial) -> bytes ; rerender_notice(session, serial) -> bytes
+                notices_for_person(session, person_id) -> list[dict]
+parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
+                set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)
+                parameter_change_impact(session, name, valid_from, jurisdiction=None) -> int
+audit_log.py    verify_chain(session) -> store.audit.ChainCheck ; audit_entries(session, limit=200) -> list[dict]
+demo.py         build_demo_database(path, today) -> Path
+"""
