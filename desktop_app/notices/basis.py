@@ -4,13 +4,12 @@ import re
 from functools import cache
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from . import fmt
+from .fonts import font
 from .text import Text
 
-SIZE, LEADING = 9, 12.5
 # A unit in the label, e.g. "（元/年）", is dropped when the value itself carries the unit.
 _LABEL_UNIT = re.compile(r"（(元/年|元|月|年|天)）$")
 _UNIT_TEXT = {"yuan_year": "元/年", "yuan": "元", "months": "个月", "years": "年", "days": "天"}
@@ -55,18 +54,20 @@ def parameter_rows(decision: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def block(decision: dict, extra_citations: list[str], margin_x: float) -> list:
-    width = A4[0] - 2 * margin_x
-    parts: list = [Spacer(0, 8), Text("计算依据", 10.5, 16, align="left", bold=True)]
+def block(decision: dict, extra_citations: list[str], width: float, sz) -> list:
+    """The block's flowables (the layout keeps them together); sz is the notice's layout.Sizes."""
+    size, leading = sz.basis, sz.basis_leading
+    parts: list = [Spacer(0, 8 * sz.gap), Text("计算依据", size + 1.5, leading + 3, align="left", bold=True)]
     rows = parameter_rows(decision)
     if rows:
         head = ("参数", "取值", "生效日期", "来源")
-        data = [[Text(cell, SIZE, LEADING, align="left", bold=(r == 0)) for cell in row]
+        data = [[Text(cell, size, leading, align="left", bold=(r == 0)) for cell in row]
                 for r, row in enumerate([head, *rows])]
         widths = [0.31 * width, 0.14 * width, 0.16 * width, 0.39 * width]
         table = Table(data, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.4, colors.Color(0.4, 0.4, 0.4)),
+            ("FONTNAME", (0, 0), (-1, -1), font().fontName),  # the cell default is Helvetica
             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.94, 0.94, 0.94)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -77,9 +78,9 @@ def block(decision: dict, extra_citations: list[str], margin_x: float) -> list:
         parts.append(table)
     citations = list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
     if citations:
-        parts.append(Text("适用条款：", SIZE, LEADING, align="left"))
-        parts += [Text(f"（{i}）{c}", SIZE, LEADING, align="left", indent=1) for i, c in enumerate(citations, 1)]
+        parts.append(Text("适用条款：", size, leading, align="left"))
+        parts += [Text(f"（{i}）{c}", size, leading, align="left", indent=1) for i, c in enumerate(citations, 1)]
     version = decision.get("rule_version") or "—"
     decided = fmt.day(decision["date"]) if decision.get("date") else "—"
-    parts.append(Text(f"规则版本：{version}；计算日期：{decided}。", SIZE, LEADING, align="left"))
-    return [KeepTogether(parts), Spacer(0, 4)]
+    parts.append(Text(f"规则版本：{version}；计算日期：{decided}。", size, leading, align="left"))
+    return parts

@@ -1,7 +1,7 @@
 """The bundled TrueType CJK font, registered with reportlab once per process."""
 
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -42,6 +42,7 @@ def missing_glyphs(text: str) -> list[str]:
     return seen
 
 
+@lru_cache(maxsize=65536)
 def width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, font().fontName, size)
 

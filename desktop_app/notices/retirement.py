@@ -28,10 +28,16 @@ def content(notice: dict) -> Content:
     figures = []
     if d.get("retirement_age_months") is not None:
         figures.append(("法定退休年龄", age_text(d["retirement_age_months"])))
+    required = d.get("required_months") or {}
     figures += [
         ("法定退休年月", fmt.month(month)),
         ("是否已达法定退休年龄", "是" if reached else "否"),
     ]
+    if required.get("total"):
+        text = f"累计{fmt.years_months(required['total'])}"
+        if required.get("actual"):
+            text += f"，其中实际缴费{fmt.years_months(required['actual'])}"
+        figures.append(("最低缴费年限", text))
     missing = [(label, shortfall.get(key) or 0) for key, label in _SHORTFALL.items() if key in shortfall]
     for label, n in missing:
         figures.append((f"{label}缺口", f"尚差{fmt.years_months(n)}" if n else "已满足"))
@@ -50,21 +56,29 @@ def content(notice: dict) -> Content:
         figures.append(("退休人员待遇起始月份", fmt.month(d["retiree_benefits_from"])))
 
     gaps = "，".join(f"{label}尚差{n}个月" for label, n in missing if n)
+    if "in_arrears" in (d.get("reasons") or []):
+        gaps = "，".join(filter(None, [gaps, "存在欠缴的基本医疗保险费"]))
     if qualified:
         body = (f"经审核，您已达到法定退休年龄，{according_to(d)}，符合享受职工基本医疗保险退休人员待遇的条件，"
                 "退休后不再缴纳基本医疗保险费。")
     elif not reached:
         body = f"经审核，您的法定退休年月为{fmt.month(month)}，目前尚未达到法定退休年龄。"
-        if gaps:
-            body += f"按现有缴费记录，{gaps}。"
+        body += f"按现有缴费记录，{gaps}。" if gaps else "按现有缴费记录，缴费年限已达到规定的最低缴费年限。"
     else:
         body = f"经审核，您已达到法定退休年龄，但{gaps or '尚不符合退休待遇条件'}，{according_to(d)}，暂不能享受职工医保退休人员待遇。"
     paragraphs = [body + "现将审核结果告知如下。"]
     closing = []
+    chosen = d.get("options") or []
     if d.get("retiree_benefits_from"):
         closing.append(f"自{fmt.month(d['retiree_benefits_from'])}起享受职工基本医疗保险退休人员待遇。")
-    elif options:
-        closing.append("请在上述办理方式中选择一种并到经办窗口办理；选择一次性补缴的，另行出具一次性补缴（趸缴）通知书。")
+    elif not reached:
+        closing.append("请按月足额缴费；达到法定退休年龄后，可到经办窗口申请办理职工医保退休待遇确认。")
+    elif len(chosen) > 1:
+        text = "请在上述办理方式中选择一种，到经办窗口办理"
+        text += "；选择一次性补缴的，另行出具一次性补缴（趸缴）通知书。" if "lump_sum" in chosen else "。"
+        closing.append(text)
+    elif chosen:
+        closing.append("请按上述方式到经办窗口办理。")
     return Content(TITLE, paragraphs, figures, closing)
 
 

@@ -1,6 +1,7 @@
 """Chinese line breaking (no line starts with ，。） etc.) and the Text flowable that draws it."""
 
 import re
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
@@ -18,15 +19,8 @@ _ASCII_RUN = re.compile(r"[!-~]+")
 
 def _atoms(text: str) -> list[str]:
     """Pieces that must stay on one line: an ASCII run, a CJK character, with punctuation glued on."""
-    raw: list[str] = []
-    pos = 0
-    for m in _ASCII_RUN.finditer(text):
-        raw.extend(text[pos:m.start()])
-        raw.append(m.group())
-        pos = m.end()
-    raw.extend(text[pos:])
     atoms: list[str] = []
-    for piece in raw:
+    for piece in _pieces(text):
         if atoms and not atoms[-1].isspace() and not piece.isspace() and (
             piece[0] in NO_START
             or atoms[-1][-1] in NO_END
@@ -43,7 +37,8 @@ def break_lines(text: str, size: float, first_width: float, width_rest: float | 
     return [line for line, _ in _break(text, size, first_width, width_rest)]
 
 
-def _break(text, size, first_width, width_rest=None) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=4096)
+def _break(text, size, first_width, width_rest=None) -> tuple[tuple[str, bool], ...]:
     """(line, justifiable): the last line of each part ending in '\\n' or the text is not justified."""
     width_rest = first_width if width_rest is None else width_rest
     out: list[tuple[str, bool]] = []
@@ -70,7 +65,7 @@ def _break(text, size, first_width, width_rest=None) -> list[tuple[str, bool]]:
                 atom, avail = atom[cut:], width_rest
             line, used = atom, width(atom, size)
         out.append((line.rstrip(), False))
-    return out
+    return tuple(out)
 
 
 class Text(Flowable):
@@ -88,10 +83,14 @@ class Text(Flowable):
         self.bold = bold
         self.color = color
         self.spaceAfter = space_after
-        self._fixed: list[tuple[str, bool]] | None = None  # set on the halves of a split
-        self.lines: list[tuple[str, bool]] = []
+        self._fixed: tuple[tuple[str, bool], ...] | None = None  # set on the halves of a split
+        self.lines: tuple[tuple[str, bool], ...] = ()
+        self.width = self.height = 0
 
     def wrap(self, avail_width, avail_height):
+        # Tables and KeepTogether wrap a cell many times; the lines depend on the width only.
+        if self.lines and avail_width == self.width:
+            return self.width, self.height
         self.width = avail_width
         if self._fixed is not None:
             self.lines = self._fixed
@@ -110,7 +109,7 @@ class Text(Flowable):
     def _part(self, lines, indent):
         part = Text.__new__(Text)
         part.__dict__.update(self.__dict__)
-        part._fixed, part.indent = lines, indent
+        part._fixed, part.indent, part.lines = lines, indent, ()
         return part
 
     def draw(self):
@@ -126,20 +125,44 @@ class Text(Flowable):
             x = self.indent if i == 0 else 0.0
             room = self.width - x
             w = width(line, self.size)
-            space = 0.0
+            pieces = _pieces(line)
+            gap = 0.0
             if self.align == "center":
                 x += (room - w) / 2
             elif self.align == "right":
                 x += room - w
-            elif self.align == "justify" and justifiable and len(line) > 1:
-                gap = (room - w) / (len(line) - 1)
-                space = gap if 0 < gap < self.size * 0.3 else 0.0
+            elif self.align == "justify" and justifiable and len(pieces) > 1:
+                gap = (room - w) / (len(pieces) - 1)
+                # A line left short by a long unbreakable piece stays ragged rather than letter-spaced.
+                gap = gap if 0 < gap <= self.size * 0.04 else 0.0
             t = c.beginText(x, y)
             t.setFont(font().fontName, self.size)
-            t.setCharSpace(space)
             if self.bold:
                 t.setTextRenderMode(2)
-            t.textOut(line)
+            if gap:
+                # Spread the slack between characters but not inside a number such as 1,234.56:
+                # the character spacing is on only for the last character of each piece.
+                for piece in pieces:
+                    if len(piece) > 1:
+                        t.setCharSpace(0)
+                        t.textOut(piece[:-1])
+                    t.setCharSpace(gap)
+                    t.textOut(piece[-1])
+                t.setCharSpace(0)  # Tc is graphics state: it would carry over into the next line
+            else:
+                t.textOut(line)
             c.drawText(t)
             y -= self.leading
         c.restoreState()
+
+
+def _pieces(line: str) -> list[str]:
+    """A line cut where justification may add space: around each CJK character, not inside ASCII runs."""
+    out: list[str] = []
+    pos = 0
+    for m in _ASCII_RUN.finditer(line):
+        out.extend(line[pos:m.start()])
+        out.append(m.group())
+        pos = m.end()
+    out.extend(line[pos:])
+    return out

@@ -5,7 +5,6 @@ from .common import according_to, channels_sentence, need
 from .layout import Content
 
 TITLE = "医保关系转移接续结果告知书"
-_SCHEME = {"employee": "职工基本医疗保险", "resident": "城乡居民基本医疗保险"}
 
 
 def content(notice: dict) -> Content:
@@ -14,15 +13,9 @@ def content(notice: dict) -> Content:
     back_pay = d.get("back_pay_months") or []
     retro = d.get("retroactive_months") or []
     place = notice["jurisdiction_name"]
-    previous = d.get("previous") or {}
+    first_here = d.get("first_month_here") or fmt.add_months(start, -int(waiting))
 
-    figures = []
-    if previous.get("scheme") in _SCHEME:
-        figures.append(("转出前参保险种", _SCHEME[previous["scheme"]]))
-    if previous.get("last_paid_month"):
-        figures.append(("转出地最后缴费月份", fmt.month(previous["last_paid_month"])))
-    if d.get("first_month_here"):
-        figures.append(("转入后首次缴费月份", fmt.month(d["first_month_here"])))
+    figures = [("转入后首次缴费月份", fmt.month(first_here))]
     gap = fmt.month_count(gap_months)
     if d.get("gap_days") is not None:
         gap += f"（{d['gap_days']}天）"
@@ -31,8 +24,9 @@ def content(notice: dict) -> Content:
         ("是否视为连续参保", "是" if continuous else "否"),
         ("中断期间补缴月份", fmt.month_list(back_pay) if back_pay else "无"),
     ]
-    if d.get("back_pay_amount") is not None and back_pay:
-        figures.append(("中断期间补缴金额", fmt.money(d["back_pay_amount"])))
+    if back_pay:
+        amount = d.get("back_pay_amount")
+        figures.append(("中断期间补缴金额", fmt.money(amount) if amount is not None else "按转入地缴费标准另行核定"))
     if d.get("recognized_months") is not None:
         figures.append(("累计认定缴费年限", fmt.years_months(d["recognized_months"])))
     figures += [

@@ -6,9 +6,9 @@ from .layout import Content
 
 TITLE = "待遇享受等待期告知书"
 _REASON = {
-    "first_enrolment": "以灵活就业人员身份首次参加职工基本医疗保险",
+    "first_enrolment": "首次参加职工基本医疗保险",
     "lapse": "中断缴费超过规定期限后重新缴费",
-    "transfer": "办理医保关系转移接续前中断缴费超过规定期限",
+    "transfer": "转移接续前中断缴费超过规定期限",
 }
 
 
@@ -17,12 +17,14 @@ def content(notice: dict) -> Content:
     first, months, start, reason = _period(decision)
     last = fmt.add_months(start, -1)
     place = notice["jurisdiction_name"]
-    paragraphs = [
-        f"您自{fmt.month(first)}起在{place}缴纳职工基本医疗保险费。经核定，您属于{_REASON[reason]}的情形，"
-        f"{according_to(decision)}，设置{months}个月待遇享受等待期，现将有关事项告知如下。",
-    ]
+    opening = {
+        "first_enrolment": f"您自{fmt.month(first)}起以灵活就业人员身份在{place}参加职工基本医疗保险并缴费",
+        "lapse": f"您中断缴纳职工基本医疗保险费超过规定期限，自{fmt.month(first)}起在{place}重新缴费",
+        "transfer": f"您的基本医疗保险关系转入{place}，转移接续前中断缴费超过规定期限，自{fmt.month(first)}起在本地缴费",
+    }[reason]
+    paragraphs = [f"{opening}。{according_to(decision)}，设置{months}个月待遇享受等待期，现将有关事项告知如下。"]
     figures = [
-        ("等待期起算缴费月份", fmt.month(first)),
+        ("等待期起算月份", fmt.month(first)),
         ("设置等待期的原因", _REASON[reason]),
         ("待遇享受等待期", f"{months}个月（{fmt.month(first)}至{fmt.month(last)}）"),
         ("开始享受待遇月份", f"{fmt.month(start)}（等待期内按月足额缴费的）"),
