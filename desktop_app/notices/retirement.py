@@ -42,7 +42,7 @@ def content(notice: dict) -> Content:
     for label, n in missing:
         figures.append((f"{label}缺口", f"尚差{fmt.years_months(n)}" if n else "已满足"))
     figures.append(("审核结果", _result(reached, qualified)))
-    if options:
+    if options and not qualified:
         figures.append(("可选择的办理方式", "\n".join(f"（{i}）{o}" for i, o in enumerate(options, 1))))
     lump = d.get("lump_sum")
     if lump:
