@@ -114,6 +114,8 @@ def _data(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
 
 def cell_text(value) -> str:
     """A cell as the clerk sees it: full-width digits and letters made half-width, spaces trimmed."""
+    if type(value) is str:  # the common case, a million times over: skip normalising plain ASCII
+        return value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -135,6 +135,7 @@ class _Checker:
         elif name != person[1]:
             problem("姓名", f"姓名“{name}”与登记信息不一致（登记为“{person[1]}”）" if name else "姓名为空")
 
+        month_problems = len(problems)
         month_cell = cells[index["费款所属期"]] if index["费款所属期"] < len(cells) else None
         month = month_str(month_cell) if isinstance(month_cell, date) else parse_month(get("费款所属期"))
         if month is None:
@@ -150,6 +151,7 @@ class _Checker:
             else:
                 self.seen[(pid, month)] = row_no
 
+        month_ok = month is not None and len(problems) == month_problems
         paid_on = parse_day(get("缴费日期"))
         if paid_on is None:
             problem("缴费日期", f"缴费日期“{get('缴费日期')}”不正确，应为存在的日期，如 2024-03-15")
@@ -162,7 +164,7 @@ class _Checker:
         key = None
         if amount is None or amount <= 0:
             problem("缴费金额", f"缴费金额“{get('缴费金额')}”不正确，应为正数，如 437.50")
-        elif person is not None and month is not None:
+        elif person is not None and month_ok:  # a refused month has no standard worth comparing
             key, standard = self.standard(person, month)
             if isinstance(standard, InputError):
                 problem("缴费金额", f"无法核定 {month} 的缴费标准：{standard.message}")
