@@ -126,3 +126,31 @@ def test_a_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
         db = connect(path)
         quick_check(db)
     assert "损坏" in e.value.message
+
+
+def test_a_full_disk_gives_a_clear_message_and_loses_nothing_saved(db):
+    with atomic(db):
+        people.insert(db, STAMP, PERSON)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")   # the file may not grow: as good as a full disk
+    with pytest.raises(StoreError) as e:
+        with atomic(db):
+            for i in range(2000):
+                people.insert(db, STAMP, {**PERSON, "id_number": f"41150219900101{i:04d}", "address": "长" * 200})
+    assert "磁盘空间已满" in e.value.message
+    assert db["people"].count == 1 and audit.verify(db).ok
+
+
+def test_a_read_only_file_gives_a_clear_message(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "ro.sqlite3"
+    database = connect(path)
+    migrate(database)
+    database.close()
+    ro = Database(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True))
+    with pytest.raises(StoreError) as e:
+        with atomic(ro):
+            people.insert(ro, STAMP, PERSON)
+    assert "只读" in e.value.message
+    ro.close()

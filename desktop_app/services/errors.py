@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop_app.store.db import StoreError  # noqa: F401  (re-exported: the data file itself failed)
+
 
 class InputError(Exception):
     def __init__(self, field: str | None, message: str):

@@ -60,6 +60,11 @@ def default_data_path() -> Path:
     return base / APP_FOLDER / DATA_FILE
 
 
+def demo_data_path() -> Path:
+    """Where `--demo` builds its demo database: beside the real file, never over it."""
+    return default_data_path().with_name("demo.sqlite3")
+
+
 def load_office(db: Database) -> Office:
     return Office(settings.get(db, "office_jurisdiction"), settings.get(db, "office_name"))
 

@@ -63,20 +63,39 @@ def atomic(db: Database) -> Iterator[Database]:
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("COMMIT")
+            yield db
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    except sqlite3.OperationalError as exc:
+        raise _store_error(exc) or exc
+
+
+def _store_error(exc: sqlite3.OperationalError) -> StoreError | None:
+    """The failures a clerk can act on, as a Chinese sentence; the transaction was rolled back first."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        message = "磁盘空间已满，本次操作未保存（已保存的数据不受影响）。请清理磁盘或联系管理员后重试。"
+    elif "readonly" in text or "read-only" in text:
+        message = "数据文件或其所在文件夹为只读，本次操作未保存（已保存的数据不受影响）。请联系管理员检查文件权限。"
+    elif "locked" in text or "busy" in text:
+        message = "数据文件正被其他程序占用，本次操作未保存。请稍后重试。"
+    else:
+        return None
+    error = StoreError(message)
+    error.__cause__ = exc
+    return error
 
 
 def quick_check(db: Database) -> None:
