@@ -51,8 +51,15 @@ def window(qtbot, qapp, ui_session):
 
 
 def click(qtbot, widget) -> None:
+    """Click a button; a check box on its box (a wide QCheckBox reacts only over its box and text)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QCheckBox
+
     assert widget.isEnabled(), widget.objectName()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    if isinstance(widget, QCheckBox):
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
+    else:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def type_into(qtbot, edit, text: str) -> None:

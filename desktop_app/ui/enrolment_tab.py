@@ -45,6 +45,15 @@ class EnrolmentTab(CounterTab):
         ui.notice_button.clicked.connect(self.print_notice)
         self.shortcut("Ctrl+Return", self.save)
         self.shortcut("Ctrl+Enter", self.save)
+        # a decision on screen must match the form: any change clears it
+        for edit in (ui.id_number_edit, ui.name_edit, ui.phone_edit, ui.address_edit):
+            edit.textChanged.connect(self._stale)
+        for check in self.ui.findChildren(QCheckBox):
+            check.toggled.connect(self._stale)
+        for combo in (ui.category_combo, ui.mode_combo):
+            combo.currentIndexChanged.connect(self._stale)
+        ui.base_ratio_spin.valueChanged.connect(self._stale)
+        ui.first_month_edit.dateChanged.connect(self._stale)
         self.office_changed()
         self.clear()
 
@@ -88,6 +97,7 @@ class EnrolmentTab(CounterTab):
     def _show_existing(self, person) -> None:
         self.existing_id = None if person is None else person.id
         self.ui.open_existing_button.setVisible(person is not None)
+        self.ui.existing_label.setVisible(person is not None)
         if person is None:
             self.ui.existing_label.setText("")
             return
@@ -113,8 +123,8 @@ class EnrolmentTab(CounterTab):
     def read_form(self) -> EnrolmentForm:
         ui = self.ui
         places = [code for code in PLACE_CHECKS if self.ui.findChild(QCheckBox, f"{code}_check").isChecked()]
-        base_ratio = Decimal(ui.base_ratio_spin.value()) / 100 if ui.base_ratio_spin.isVisible() or \
-            get_office(self.session).jurisdiction == "jiangsu" else None
+        jiangsu = get_office(self.session).jurisdiction == "jiangsu"
+        base_ratio = Decimal(ui.base_ratio_spin.value()) / 100 if jiangsu else None
         return EnrolmentForm(
             id_number=ui.id_number_edit.text().strip(),
             name=ui.name_edit.text().strip(),
@@ -153,6 +163,11 @@ class EnrolmentTab(CounterTab):
         ui.waiting_label.setText("—" if waiting is None else ("不设等待期" if waiting == 0 else f"{waiting} 个月"))
         ui.benefit_start_label.setText(month_text(preview.benefit_start))
         ui.citations_label.setText("依据：" + citations_text(preview.citations))
+
+    def _stale(self, *_) -> None:
+        if self.preview is not None and self.enrolment is None:
+            self.preview = None
+            self._clear_preview()
 
     def _clear_preview(self) -> None:
         ui = self.ui

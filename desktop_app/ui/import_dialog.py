@@ -13,7 +13,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.ui.field_errors import message_box
 from desktop_app.ui.forms import load_form
-from desktop_app.ui.tab_base import BAD_STYLE, OK_STYLE
+from desktop_app.ui.tab_base import BAD_STYLE, OK_STYLE, compact_rows
 
 FILE_FILTER = "税务缴费文件 (*.csv *.xlsx);;所有文件 (*)"
 
@@ -33,6 +33,7 @@ class ImportDialog(QDialog):
         self.problems = QStandardItemModel(0, 3, self)
         self.problems.setHorizontalHeaderLabels(["行号", "列", "问题"])
         self.ui.problems_view.setModel(self.problems)
+        compact_rows(self.ui.problems_view)
         header = self.ui.problems_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -21,11 +21,21 @@ from desktop_app.ui.payments_tab import PaymentsTab
 from desktop_app.ui.people_model import PeopleModel
 from desktop_app.ui.retirement_tab import RetirementTab
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.tab_base import compact_rows
 from desktop_app.ui.transfer_tab import TransferTab
 
 TITLE = "灵活就业参保经办台"
 TAB_TITLES = ("参保登记", "缴费记录", "转移接续", "退休资格")
 DEMO_MARK = "示例"
+
+
+def elide_path(path, limit: int = 48) -> str:
+    """A long data-file path shortened in the middle for the status bar (the tooltip has it whole)."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return text[:keep] + "…" + text[-keep:]
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +55,7 @@ class MainWindow(QMainWindow):
 
         self.people_model = PeopleModel(self)
         self.ui.results_view.setModel(self.people_model)
+        compact_rows(self.ui.results_view)
         self.ui.results_view.horizontalHeader().resizeSection(0, 80)
         self.ui.splitter.setStretchFactor(0, 0)
         self.ui.splitter.setStretchFactor(1, 1)
@@ -60,6 +71,7 @@ class MainWindow(QMainWindow):
         self.ui.tab_widget.setCurrentIndex(0)
 
         self.ui.search_edit.returnPressed.connect(self.search)
+        self.ui.search_edit.installEventFilter(self)
         self.ui.search_button.clicked.connect(self.search)
         self.ui.new_person_button.clicked.connect(self.new_person)
         self.ui.results_view.selectionModel().currentRowChanged.connect(self._on_result_row)
@@ -129,7 +141,7 @@ class MainWindow(QMainWindow):
         self.office_status.setText(f"经办机构：{office.name or '未设置'}（{place}）")
         self.operator_status.setText(f"操作员：{self.session.operator}")
         self.parameters_status.setText(self._parameter_version_text())
-        self.data_status.setText(f"数据文件：{self.session.path}")
+        self.data_status.setText(f"数据文件：{elide_path(self.session.path)}")
         self.data_status.setToolTip(str(self.session.path))
         title = f"{TITLE} — {office.name or place}"
         if self.demo:
@@ -148,7 +160,7 @@ class MainWindow(QMainWindow):
         text = f"规则版本：{RULES_VERSION}"
         if in_force:
             newest = max(r.valid_from for r in in_force)
-            text += f"，参数生效至 {date_text(newest)}"
+            text += f"，最新参数自 {date_text(newest)} 起施行"
         if any(r.demo for r in in_force):
             text += f"（含{DEMO_MARK}参数）"
         return text
@@ -166,6 +178,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- search and selection -----------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:
+        """↓ in the search box goes to the results list."""
+        if (watched is self.ui.search_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.people_model.rowCount()):
+            self.ui.results_view.setFocus()
+            if not self.ui.results_view.currentIndex().isValid():
+                self._select_row(0)
+            return True
+        return super().eventFilter(watched, event)
+
     def focus_search(self) -> None:
         self.ui.search_edit.setFocus()
         self.ui.search_edit.selectAll()
@@ -190,7 +212,8 @@ class MainWindow(QMainWindow):
         elif not hits:
             self._offer_enrolment(text)
         else:
-            self.ui.results_view.setFocus()
+            self.set_person(None)  # several hits: the clerk picks one (↓ moves into the list)
+            self.statusBar().showMessage(f"找到 {len(hits)} 人，请按↓键或用鼠标选择。", 8000)
 
     def _offer_enrolment(self, text: str) -> None:
         """No one on file: a full valid ID goes to the enrolment form, ready to register."""

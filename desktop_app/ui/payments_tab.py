@@ -13,7 +13,7 @@ from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.labels import (STATE_COLOURS, STATES, citations_text, money_text, month_text,
                                    months_list_text)
 from desktop_app.ui.ledger_model import LedgerModel
-from desktop_app.ui.tab_base import CounterTab, from_qdate, month_of, show_flag, to_qdate
+from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
 LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred")
 
@@ -32,6 +32,8 @@ class PaymentsTab(CounterTab):
         ui = self.ui
         self.model = LedgerModel(self)
         ui.ledger_view.setModel(self.model)
+        compact_rows(ui.ledger_view)
+        compact_rows(ui.compare_view)
         header = ui.ledger_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -87,13 +89,18 @@ class PaymentsTab(CounterTab):
             return
         self.model.set_ledger(self.current_ledger)
         self._show_summary()
+        self._next_months()
+        last_row = self.model.rowCount() - 1
+        if last_row >= 0:
+            self.ui.ledger_view.scrollTo(self.model.index(last_row, 0))
+
+    def _next_months(self) -> None:
+        """Offer the first unpaid month (else this month) as the next payment."""
+        today = self.clock()
         unpaid = [m.month for m in self.current_ledger.months if not m.paid and m.month <= today]
         first = unpaid[0] if unpaid else date(today.year, today.month, 1)
         self.ui.pay_from_edit.setDate(to_qdate(first))
         self.ui.pay_to_edit.setDate(to_qdate(first))
-        last_row = self.model.rowCount() - 1
-        if last_row >= 0:
-            self.ui.ledger_view.scrollTo(self.model.index(last_row, 0))
 
     def _show_summary(self) -> None:
         current = self.current_ledger
@@ -142,6 +149,7 @@ class PaymentsTab(CounterTab):
         total = sum((m.amount or 0) for m in result.months if m.month in months and m.amount is not None)
         show_flag(self.ui.record_result_label, f"已登记 {len(months)} 个月，合计 {money_text(total)}。", True)
         self.ui.receipt_no_edit.clear()
+        self._next_months()
         self._clear_quote()
         self.records_changed.emit(self.person_id)
 

@@ -13,7 +13,7 @@ from desktop_app.services.retirement import (add_correction, decide_retirement, 
                                              save_retirement, void_correction)
 from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, citations_text, date_text, money_text,
                                    month_text, months_list_text, years_months_text)
-from desktop_app.ui.tab_base import CounterTab, show_flag
+from desktop_app.ui.tab_base import CounterTab, compact_rows, show_flag
 
 SHORTFALL_NAMES = {"total": "累计缴费", "actual": "实际缴费", "in_province": "本省实际缴费"}
 
@@ -31,6 +31,7 @@ class RetirementTab(CounterTab):
         self.corrections = QStandardItemModel(0, 5, self)
         self.corrections.setHorizontalHeaderLabels(["类型", "月数", "依据", "登记日期", "经办人"])
         ui.corrections_view.setModel(self.corrections)
+        compact_rows(ui.corrections_view)
         header = ui.corrections_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

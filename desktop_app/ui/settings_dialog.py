@@ -15,7 +15,7 @@ from desktop_app.services.settings import get_office, set_office
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import date_text
-from desktop_app.ui.tab_base import from_qdate, to_qdate
+from desktop_app.ui.tab_base import compact_rows, from_qdate, to_qdate
 
 DEMO_MARK = "示例"
 UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "比例（小数，7% 填 0.07）", "ratio": "比例（小数，60% 填 0.6）",
@@ -62,7 +62,8 @@ class ParameterModel(QAbstractTableModel):
             if column == 3:
                 return UNITS.get(row.unit, row.unit).split("（")[0]
             if column == 4:
-                return f"【{DEMO_MARK}】{row.source}" if row.demo else row.source
+                marked = row.demo and DEMO_MARK not in row.source
+                return f"【{DEMO_MARK}】{row.source}" if marked else row.source
             if column == 5:
                 if row.origin == "shipped":
                     return "随程序发布"
@@ -87,6 +88,7 @@ class SettingsDialog(QDialog):
         self.errors = FieldErrors(self.ui, {"name": "parameter"})
         self.model = ParameterModel(self)
         self.ui.parameter_view.setModel(self.model)
+        compact_rows(self.ui.parameter_view)
         header = self.ui.parameter_view.horizontalHeader()
         for column in range(len(COLUMNS) - 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

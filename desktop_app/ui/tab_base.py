@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDateEdit, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desktop_app.services.errors import InputError
 from desktop_app.ui.field_errors import FieldErrors, message_box
@@ -46,6 +46,11 @@ def show_flag(label: QLabel, text: str, good: bool) -> None:
 
 def money(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def compact_rows(view: QAbstractItemView) -> None:
+    """Rows one line of text high: more months of the ledger fit on a 768-pixel screen."""
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
 
 
 class CounterTab(QWidget):

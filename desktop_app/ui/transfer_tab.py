@@ -33,7 +33,7 @@ class TransferTab(CounterTab):
         self.shortcut("Ctrl+Enter", self.save)
         # any change to the form makes the shown decision stale
         for edit in (ui.previous_region_edit, ui.receipt_no_edit):
-            edit.textEdited.connect(self._stale)
+            edit.textChanged.connect(self._stale)
         for widget in (ui.last_paid_month_edit, ui.first_month_here_edit):
             widget.dateChanged.connect(self._stale)
         for spin in (ui.contribution_months_spin, ui.continuous_years_spin):

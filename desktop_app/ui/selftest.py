@@ -1,0 +1,141 @@
+"""The self-check (issue 5): the real window on a fresh database does a counter job end to end."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QElapsedTimer
+from PySide6.QtWidgets import QApplication
+
+# A fixed business date: the check is about the installed program working, not about today's figures.
+BUSINESS_DAY = date(2025, 6, 16)
+PERSON = {"id_number": "41150219850315003X", "name": "自检张伟", "phone": "13800000000",
+          "address": "信阳市浉河区自检路1号"}
+OFFICE = ("xinyang", "自检经办窗口（示例）")
+
+
+class SelftestError(Exception):
+    pass
+
+
+def _settle(app: QApplication, ms: int = 200) -> None:
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < ms:
+        app.processEvents()
+
+
+def _fresh(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def _check(condition: bool, step: str, detail: str = "") -> None:
+    if not condition:
+        raise SelftestError(f"{step}: {detail}")
+
+
+def _enrol(window) -> int:
+    tab = window.enrolment_tab
+    ui = tab.ui
+    window.new_person()
+    ui.id_number_edit.setText(PERSON["id_number"])
+    ui.name_edit.setText(PERSON["name"])
+    ui.phone_edit.setText(PERSON["phone"])
+    ui.address_edit.setText(PERSON["address"])
+    ui.hukou_check.setChecked(True)
+    ui.first_month_edit.setDate(QDate(2025, 2, 1))
+    ui.save_button.click()
+    _check(tab.enrolment is not None and tab.enrolment.created, "参保登记",
+           ui.result_label.text() or ui.id_number_error.text() or ui.name_error.text())
+    return tab.enrolment.person_id
+
+
+def _pay(window, month: QDate, paid_on: QDate, receipt: str) -> None:
+    tab = window.payments_tab
+    window.ui.tab_widget.setCurrentWidget(tab)
+    tab.ui.pay_from_edit.setDate(month)
+    tab.ui.pay_to_edit.setDate(month)
+    tab.ui.paid_on_edit.setDate(paid_on)
+    tab.ui.receipt_no_edit.setText(receipt)
+    tab.ui.record_button.click()
+    _check("已登记" in tab.ui.record_result_label.text(), "登记缴费",
+           tab.ui.months_error.text() or tab.ui.paid_on_error.text() or tab.ui.receipt_no_error.text())
+
+
+def _save_notice(dialog, path: Path, step: str) -> str:
+    _check(dialog is not None, step, "告知书未生成")
+    _check(dialog.page_count() >= 1 and dialog.pdf.startswith(b"%PDF"), step, "PDF 无法打开")
+    dialog.save_to(path)
+    dialog.close()
+    return str(path)
+
+
+def run(outdir: Path, app: QApplication) -> dict:
+    """Do the check; return the result dict (ok false with the error when a step failed)."""
+    from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.session import open_session
+    from desktop_app.services.settings import set_office
+    from desktop_app.ui.main_window import MainWindow
+
+    outdir = Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    database = outdir / "selftest.sqlite3"
+    result = {"ok": False, "tabs": [], "database": str(database), "notices": [], "screenshot": None,
+              "business_date": BUSINESS_DAY.isoformat(), "steps": []}
+    session = window = None
+    try:
+        _fresh(database)
+        session = open_session(database, operator="自检")
+        set_office(session, *OFFICE)
+        enter_demo_parameters(session, OFFICE[0], BUSINESS_DAY)
+        window = MainWindow(session, demo=True, clock=lambda: BUSINESS_DAY)
+        window.resize(1366, 768)
+        window.show()
+        _settle(app)
+        tabs = window.ui.tab_widget
+        result["tabs"] = [tabs.tabText(i) for i in range(tabs.count())]
+        _check(len(result["tabs"]) == 4, "主窗口", f"标签页 {result['tabs']}")
+        result["steps"].append("window")
+
+        person_id = _enrol(window)
+        result["steps"].append("enrol")
+        waiting = window.enrolment_tab.print_notice()
+        result["notices"].append(_save_notice(waiting, outdir / "waiting_period.pdf", "等待期告知书"))
+        result["steps"].append("waiting_period_notice")
+
+        _pay(window, QDate(2025, 2, 1), QDate(2025, 2, 10), "ZJ0001")
+        _pay(window, QDate(2025, 3, 1), QDate(2025, 3, 10), "ZJ0002")
+        paid = session.db.execute("SELECT COUNT(*) FROM ledger WHERE person_id = ?", [person_id]).fetchone()[0]
+        _check(paid == 2, "登记缴费", f"缴费记录 {paid} 条")
+        result["steps"].append("payments")
+
+        payments = window.payments_tab
+        payments.quote_arrears()
+        _check(payments.quote is not None, "补缴测算", "无测算结果")
+        lump = payments.print_lump_sum_notice()
+        result["notices"].append(_save_notice(lump, outdir / "lump_sum.pdf", "补缴通知书"))
+        result["steps"].append("lump_sum_notice")
+        issued = session.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+        _check(issued == 2, "告知书存档", f"存档 {issued} 份")
+
+        _settle(app)
+        screenshot = outdir / "window.png"
+        _check(window.grab().save(str(screenshot)), "截图", str(screenshot))
+        result["screenshot"] = str(screenshot)
+        result["ok"] = True
+    except Exception as error:  # the self-check reports every failure instead of crashing
+        result["error"] = f"{type(error).__name__}: {error}"
+        result["traceback"] = traceback.format_exc()
+    finally:
+        if window is not None:
+            window.close()
+        if session is not None:
+            session.close()
+    (outdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result
