@@ -120,3 +120,24 @@ def test_every_month_written_appears_in_the_audit_chain(session, enrolled):
     assert entry["action"] == "ledger.record" and entry["entity"] == f"people:{pid}/ledger"
     assert '"2025-01"' in entry["after"] and '"2025-02"' in entry["after"]
     assert audit.verify(session.db).ok
+
+
+def test_a_month_entered_in_error_is_voided_with_its_reason_and_can_be_entered_again(session, enrolled):
+    from desktop_app.services.payments import void_payment
+    from desktop_app.store.ledger import voids
+
+    pid = enrolled(first_month=JAN, paid_through=FEB)
+    book = void_payment(session, pid, FEB, "票据号录入错误", TODAY)
+    assert [m.month for m in book.months if m.paid] == [JAN]
+    kept = voids(session.db, pid)
+    assert len(kept) == 1 and kept[0]["month"] == "2025-02" and '"receipt_no":"R202502' in kept[0]["row"]
+    entry = audit.entries(session.db, 1)[0]
+    assert entry["action"] == "ledger.void" and "票据号录入错误" in entry["after"] and "R202502" in entry["before"]
+    record_payment(session, pid, [FEB], date(2025, 2, 9), "R202502B", TODAY)
+    assert audit.verify(session.db).ok
+    with pytest.raises(InputError) as e:
+        void_payment(session, pid, MAR, "录入错误重复", TODAY)
+    assert e.value.field == "months"
+    with pytest.raises(InputError) as e:
+        void_payment(session, pid, FEB, "错", TODAY)
+    assert e.value.field == "reason"

@@ -3,11 +3,13 @@
 Every service takes a Session first and `today: date` where time matters (no clock inside; the UI passes
 date.today()). Bad input raises errors.InputError(field, Chinese message) before anything is written;
 rule refusals become InputError on the form field they concern (parameter problems keep
-"parameters.<name>"). Every write is one transaction with its audit entry.
+"parameters.<name>"). Every write is one transaction with its audit entry; a full disk, a read-only or locked file raise
+errors.StoreError (Chinese .message) after the rollback.
 
 session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock)
-                open_session(path, operator="管理员", clock=...) -> Session   (raises store.db.StoreError)
+                open_session(path, operator="管理员", clock=...) -> Session   (raises errors.StoreError)
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
+                demo_data_path() -> Path         (demo.sqlite3 beside it)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
                 get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
 people.py       search_people(session, text, limit=50) -> list[PersonSummary]
@@ -18,6 +20,7 @@ payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_star
                     prior, decision)
                 record_payment(session, person_id, months, paid_on, receipt_no, today) -> Ledger
                 quote_back_payment(session, person_id, today) -> BackPaymentQuote
+                void_payment(session, person_id, month, reason, today) -> Ledger   (row + reason kept)
 tax_import.py   import_tax_file(session, path, today, dry_run=True) -> ImportReport   (all or nothing)
 transfer.py     decide_transfer(session, person_id, form, today) -> dict
                 save_transfer(session, person_id, form, today) -> int (decision id)

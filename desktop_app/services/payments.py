@@ -217,3 +217,18 @@ def quote_back_payment(session: Session, person_id: int, today: date) -> BackPay
         citations=now["citations"], decision=now, arrears_months=[month_date(m) for m in now["arrears_months"]],
         retroactive_months=[month_date(m) for m in now["retroactive_months"]],
         total_if_next_month=Decimal(later["total"]), decision_next_month=later)
+
+
+def void_payment(session: Session, person_id: int, month: date, reason: str, today: date) -> Ledger:
+    """作废缴费记录: a month entered in error leaves the ledger; the row and the reason are kept, and the
+    audit log has both. The month can then be recorded again."""
+    _person(session, person_id)
+    key = month_str(month)
+    if key not in ledger_store.months(session.db, person_id):
+        raise InputError("months", f"{key} 没有缴费记录，无需作废")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise InputError("reason", "请写明作废原因，不少于4个字")
+    with atomic(session.db):
+        ledger_store.void(session.db, session.stamp(), person_id, key, reason, today.isoformat())
+    return ledger(session, person_id, today)

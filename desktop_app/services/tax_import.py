@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -269,10 +269,3 @@ def _write(session: Session, file_name: str, digest: str, good: list[tuple], che
 def imports(session: Session) -> list[dict]:
     """Files imported so far, newest first."""
     return list(session.db.query("SELECT * FROM imports ORDER BY id DESC"))
-
-
-def month_label(month: str) -> str:
-    return f"{month[:4]}年{int(month[5:7])}月"
-
-
-__all__ = ["ImportReport", "RowProblem", "import_tax_file", "imports", "month_str"]

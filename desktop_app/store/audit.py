@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "person.update": "修改人员信息",
     "ledger.record": "登记缴费",
     "ledger.import": "导入税务缴费数据",
+    "ledger.void": "作废缴费记录",
     "decision.save": "保存经办决定",
     "correction.add": "更正缴费年限",
     "correction.void": "撤销更正",

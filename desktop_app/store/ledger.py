@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from desktop_app.store import audit
-from desktop_app.store.audit import Stamp
+from desktop_app.store.audit import Stamp, canonical
 
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id")
 
@@ -51,3 +51,24 @@ def insert_many(db: Database, stamp: Stamp, values: Iterable[tuple]) -> None:
 def paid_pairs(db: Database) -> set[tuple[int, str]]:
     """Every (person_id, month) already in the ledger: the import refuses to pay a month twice."""
     return set(db.execute("SELECT person_id, month FROM ledger"))
+
+
+def void(db: Database, stamp: Stamp, person_id: int, month: str, reason: str, voided_on: str) -> int:
+    """Take a month out of the ledger, keeping the whole row and the reason in ledger_voids."""
+    found = list(db.query("SELECT * FROM ledger WHERE person_id = ? AND month = ?", [person_id, month]))
+    if not found:
+        raise KeyError(month)
+    row = found[0]
+    cursor = db.execute(
+        "INSERT INTO ledger_voids (ledger_id, person_id, month, row, reason, voided_on, operator, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [row["id"], person_id, month, canonical(row), reason, voided_on, stamp.operator, stamp.at],
+    )
+    db.execute("DELETE FROM ledger WHERE id = ?", [row["id"]])
+    audit.append(db, stamp, "ledger.void", f"people:{person_id}/ledger:{month}", row,
+                 {"voided": True, "reason": reason, "void_id": cursor.lastrowid})
+    return cursor.lastrowid
+
+
+def voids(db: Database, person_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM ledger_voids WHERE person_id = ? ORDER BY id", [person_id]))

@@ -150,6 +150,26 @@ def m002_import_batches(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_ledger_voids(db: Database) -> None:
+    """A ledger month entered in error is voided by a new record with its reason, never edited (issue 6)."""
+    _run(
+        db,
+        """CREATE TABLE ledger_voids (
+            id INTEGER PRIMARY KEY,
+            ledger_id INTEGER NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            month TEXT NOT NULL,
+            row TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            voided_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_ledger_voids_person ON ledger_voids (person_id)",
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; return their names. Refuses a file written by a newer app version."""
     known = {m.name for m in MIGRATIONS._migrations}
