@@ -7,9 +7,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-DEMO_FILE = "demo.sqlite3"
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description="灵活就业参保经办台")
     where = parser.add_mutually_exclusive_group()
@@ -27,12 +24,6 @@ def _fatal(message: str) -> int:
 
     QMessageBox.critical(None, "无法打开数据文件", message)
     return 1
-
-
-def _demo_path() -> Path:
-    from desktop_app.services.session import default_data_path
-
-    return default_data_path().with_name(DEMO_FILE)
 
 
 def _build_demo(app, path: Path) -> None:
@@ -71,14 +62,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
 
-    from desktop_app.services.session import default_data_path, open_session
+    from desktop_app.services.session import default_data_path, demo_data_path, open_session
     from desktop_app.services.settings import get_office, get_setting
     from desktop_app.store.db import StoreError
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import SettingsDialog
 
     if args.demo:
-        path = _demo_path()
+        path = demo_data_path()
         if not path.exists():
             _build_demo(app, path)
     else:

@@ -106,3 +106,27 @@ def test_selected_person_is_shown_read_only(qtbot, window):
     tab = window.enrolment_tab
     assert tab.ui.name_edit.text() == "张伟" and tab.ui.name_edit.isReadOnly()
     assert not tab.ui.save_button.isEnabled()
+
+
+def test_jiangsu_office_offers_the_base_ratio_and_one_mode(qtbot, window, ui_session):
+    from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.settings import set_office
+
+    from ui_fixtures import id_number
+
+    set_office(ui_session, "jiangsu", "南京市医保服务窗口")
+    enter_demo_parameters(ui_session, "jiangsu", TODAY)
+    window.enrolment_tab.office_changed()
+    window.refresh_status()
+    tab = window.enrolment_tab
+    assert not tab.ui.base_ratio_spin.isHidden() and tab.ui.mode_combo.isHidden()
+    assert "江苏省" in window.office_status.text()
+    fill_enrolment(qtbot, tab, id_number("32010219850315003"), "赵敏")
+    tab.ui.base_ratio_spin.setValue(60)
+    click(qtbot, tab.ui.check_button)
+    at_60 = tab.ui.monthly_base_label.text()
+    tab.ui.base_ratio_spin.setValue(100)
+    assert tab.ui.monthly_base_label.text() == "—"      # the figure on screen followed the form
+    click(qtbot, tab.ui.check_button)
+    at_100 = tab.ui.monthly_base_label.text()
+    assert at_60 != "—" and at_100 != "—" and at_60 != at_100

@@ -178,3 +178,18 @@ def test_bundled_font_draws_chinese_and_qt_speaks_chinese(qapp):
     texts = {b.text().replace("&", "") for b in box.buttons()}
     assert texts & {"确定", "取消"} or texts & {"确定(O)", "取消(C)"}, texts
     assert (ROOT / "resources" / "translations" / "qtbase_zh_CN.qm").is_file()
+
+
+def test_issued_notices_are_listed_and_reprinted_byte_for_byte(qtbot, window):
+    enrol(qtbot, window, ZHANG, "张伟", date(2025, 6, 1))
+    first = window.enrolment_tab.print_notice()
+    original = first.pdf
+    first.close()
+    dialog = window.show_notices()
+    view = dialog.ui.notices_view
+    assert view.model().rowCount() == 1 and cell(view, 0, 1) == "待遇享受等待期告知书"
+    view.selectRow(0)
+    reprint = dialog.reprint()
+    assert reprint.pdf == original
+    reprint.close()
+    dialog.close()

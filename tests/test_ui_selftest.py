@@ -48,3 +48,34 @@ def test_selftest_failure_gives_exit_1_and_the_error(tmp_path):
     run = subprocess.run([sys.executable, "-m", "desktop_app", "--selftest", str(blocked)], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 1
+
+
+def test_demo_flag_builds_the_demo_database_beside_the_data_file_and_starts(tmp_path):
+    """`python -m desktop_app --demo`: the demo file in the user's data folder, then the window stays up."""
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "FLEXINS_DATA_DIR": str(tmp_path / "data")}
+    process = subprocess.Popen([sys.executable, "-m", "desktop_app", "--demo"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        demo = tmp_path / "data" / "demo.sqlite3"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if demo.exists():
+                import sqlite3
+
+                try:
+                    with sqlite3.connect(demo) as db:
+                        people = db.execute("SELECT COUNT(*) FROM people").fetchone()[0]
+                except sqlite3.Error:
+                    people = 0
+                if people >= 150:
+                    break
+            time.sleep(0.5)
+        time.sleep(3)  # the window is open on it and stays up
+        assert process.poll() is None, process.communicate()[1][-2000:]
+        assert not (tmp_path / "data" / "flexins.sqlite3").exists()  # the real file is untouched
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

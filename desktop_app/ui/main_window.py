@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 from desktop_app.rules import JURISDICTIONS, RULES_VERSION
 from desktop_app.services import parameters as parameter_service
 from desktop_app.services import people as people_service
-from desktop_app.services.settings import get_office
 from desktop_app.services.errors import InputError
+from desktop_app.services.settings import get_office
 from desktop_app.ui.enrolment_tab import EnrolmentTab
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
+from desktop_app.ui.notices_dialog import NoticesDialog
 from desktop_app.ui.payments_tab import PaymentsTab
 from desktop_app.ui.people_model import PeopleModel
 from desktop_app.ui.retirement_tab import RetirementTab
@@ -106,6 +107,11 @@ class MainWindow(QMainWindow):
         new_action.setShortcut(QKeySequence("Ctrl+N"))
         new_action.triggered.connect(self.new_person)
         person_menu.addAction(new_action)
+        self.notices_action = QAction("已出具的告知书(&R)…", self)
+        self.notices_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.notices_action.triggered.connect(self.show_notices)
+        self.notices_action.setEnabled(False)
+        person_menu.addAction(self.notices_action)
         person_menu.addSeparator()
         for index, title in enumerate(TAB_TITLES):
             action = QAction(f"{title}(&{index + 1})", self)
@@ -259,6 +265,7 @@ class MainWindow(QMainWindow):
             self.ui.person_label.setText(self._person_text(person_id))
         for tab in self.tabs:
             tab.set_person(person_id)
+        self.notices_action.setEnabled(person_id is not None)
         self.person_selected.emit(person_id)
 
     def _person_text(self, person_id: int) -> str:
@@ -290,6 +297,14 @@ class MainWindow(QMainWindow):
         """The tax bureau's file concerns many people: the payments tab runs it and refreshes the others."""
         self.ui.tab_widget.setCurrentWidget(self.payments_tab)
         self.payments_tab.import_file()
+
+    def show_notices(self):
+        """The person's notices, for a byte-identical reprint from the archive."""
+        if self.person_id is None:
+            return None
+        self.notices_dialog = NoticesDialog(self.session, self.person_id, self.ui.person_label.text(), self)
+        self.notices_dialog.open()
+        return self.notices_dialog
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.session, self.clock, self)

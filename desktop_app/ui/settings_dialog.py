@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
 
 from desktop_app.rules import JURISDICTIONS, RuleError, parameter_catalogue
 from desktop_app.services.errors import InputError
-from desktop_app.services.parameters import parameter_rows, set_parameter
+from desktop_app.services.parameters import parameter_change_impact, parameter_rows, set_parameter
 from desktop_app.services.settings import get_office, set_office
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
@@ -200,6 +200,8 @@ class SettingsDialog(QDialog):
             return
         self.refresh_parameters()
         self.ui.value_edit.clear()
+        used = parameter_change_impact(self.session, name, valid_from, key)
+        kept = f"已保存的 {used} 项决定使用过此参数，仍按原值保留。" if used else "已保存的决定不变。"
         self.ui.parameter_result_label.setText(
-            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；已保存的决定不变。")
+            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}")
         self.ui.parameter_result_label.setStyleSheet("color: #1b5e20;")
