@@ -130,3 +130,17 @@ def test_jiangsu_office_offers_the_base_ratio_and_one_mode(qtbot, window, ui_ses
     click(qtbot, tab.ui.check_button)
     at_100 = tab.ui.monthly_base_label.text()
     assert at_60 != "—" and at_100 != "—" and at_60 != at_100
+
+
+def test_tab_key_walks_the_form_in_reading_order(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    tab = window.enrolment_tab
+    tab.ui.id_number_edit.setFocus()
+    seen = []
+    for _ in range(8):
+        seen.append(QApplication.focusWidget().objectName())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert seen == ["id_number_edit", "name_edit", "phone_edit", "address_edit", "category_combo",
+                    "hukou_check", "residence_check", "residence_permit_check"]

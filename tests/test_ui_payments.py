@@ -139,3 +139,23 @@ def test_clean_import_writes_the_rows_and_refreshes_the_table(qtbot, window, ui_
     assert "已导入 1 行" in dialog.ui.summary_label.text()
     assert ledger_rows(ui_session) == 2
     assert cell(tab.ui.ledger_view, 1, 5) == "税务导入"
+
+
+def test_a_month_entered_in_error_is_voided_with_its_reason(qtbot, window, ui_session):
+    tab = open_payments(qtbot, window)
+    pay(qtbot, tab, date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 10), "R1")
+    view = tab.ui.ledger_view
+    view.selectRow(0)
+    click(qtbot, tab.ui.void_button)
+    dialog = tab.void_dialog
+    dialog.setTextValue("误")           # too short: refused with the reason shown
+    dialog.accept()
+    assert cell(view, 0, 1) == "已缴"
+    assert tab.errors.last_message is not None and "原因" in tab.errors.last_message.text()
+    tab.errors.last_message.close()
+    view.selectRow(0)
+    click(qtbot, tab.ui.void_button)
+    tab.void_dialog.setTextValue("票据号录错，重新登记")
+    tab.void_dialog.accept()
+    assert cell(view, 0, 1) == "未缴"
+    assert "已作废" in tab.ui.record_result_label.text()

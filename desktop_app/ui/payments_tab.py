@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QInputDialog
 
 from desktop_app.services.errors import InputError
-from desktop_app.services.payments import ledger, quote_back_payment, record_payment
+from desktop_app.services.payments import ledger, quote_back_payment, record_payment, void_payment
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.labels import (STATE_COLOURS, STATES, citations_text, money_text, month_text,
                                    months_list_text)
@@ -56,6 +57,8 @@ class PaymentsTab(CounterTab):
         ui.lump_sum_notice_button.clicked.connect(self.print_lump_sum_notice)
         ui.waiting_notice_button.clicked.connect(self.print_waiting_notice)
         ui.import_button.clicked.connect(self.import_file)
+        ui.void_button.clicked.connect(self.ask_void)
+        self.void_dialog: QInputDialog | None = None
         self.set_person(None)
 
     # -- loading -----------------------------------------------------------------------------------------
@@ -90,9 +93,15 @@ class PaymentsTab(CounterTab):
         self.model.set_ledger(self.current_ledger)
         self._show_summary()
         self._next_months()
-        last_row = self.model.rowCount() - 1
-        if last_row >= 0:
-            self.ui.ledger_view.scrollTo(self.model.index(last_row, 0))
+        self._scroll_to_latest()
+
+    def _scroll_to_latest(self) -> None:
+        """The recent months are what the clerk looks at: show the end of the ledger."""
+        self.ui.ledger_view.scrollToBottom()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._scroll_to_latest)  # a hidden view cannot scroll: do it once laid out
 
     def _next_months(self) -> None:
         """Offer the first unpaid month (else this month) as the next payment."""
@@ -118,8 +127,14 @@ class PaymentsTab(CounterTab):
         self.ui.summary_label.setToolTip("依据：" + citations_text(current.citations))
         self.ui.waiting_notice_button.setEnabled(bool(current.waiting_periods and current.decision))
 
+    def _selected_months(self) -> list:
+        rows = sorted({index.row() for index in self.ui.ledger_view.selectionModel().selectedRows()})
+        return [self.model.month_at(r) for r in rows]
+
     def _on_selection(self, *_):
         rows = sorted({index.row() for index in self.ui.ledger_view.selectionModel().selectedRows()})
+        selected = [self.model.month_at(r) for r in rows]
+        self.ui.void_button.setEnabled(len(selected) == 1 and selected[0].paid)
         if not rows:
             return
         months = [self.model.month_at(r).month for r in rows]
@@ -150,6 +165,36 @@ class PaymentsTab(CounterTab):
         show_flag(self.ui.record_result_label, f"已登记 {len(months)} 个月，合计 {money_text(total)}。", True)
         self.ui.receipt_no_edit.clear()
         self._next_months()
+        self._clear_quote()
+        self.records_changed.emit(self.person_id)
+
+    # -- voiding a month entered in error -----------------------------------------------------------------
+    def ask_void(self) -> QInputDialog | None:
+        """作废: the reason is asked for; the service keeps the row and the reason."""
+        selected = self._selected_months()
+        if len(selected) != 1 or not selected[0].paid or not self.need_person():
+            return None
+        month = selected[0].month
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("作废缴费记录")
+        dialog.setLabelText(f"作废 {month_text(month)} 的缴费记录（{selected[0].receipt_no or '无票据号'}）。\n"
+                            "请写明原因（不少于4个字）：")
+        dialog.textValueSelected.connect(lambda reason: self.void(month, reason))
+        dialog.open()
+        self.void_dialog = dialog
+        return dialog
+
+    def void(self, month: date, reason: str) -> None:
+        self.errors.clear()
+        try:
+            result = void_payment(self.session, self.person_id, month, reason, self.clock())
+        except InputError as error:
+            self.fail(error)
+            return
+        self.current_ledger = result
+        self.model.set_ledger(result)
+        self._show_summary()
+        show_flag(self.ui.record_result_label, f"已作废 {month_text(month)} 的缴费记录，可重新登记。", True)
         self._clear_quote()
         self.records_changed.emit(self.person_id)
 
