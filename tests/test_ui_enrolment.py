@@ -144,3 +144,16 @@ def test_tab_key_walks_the_form_in_reading_order(qtbot, window):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert seen == ["id_number_edit", "name_edit", "phone_edit", "address_edit", "category_combo",
                     "hukou_check", "residence_check", "residence_permit_check"]
+
+
+def test_ineligible_person_sees_the_reasons_and_nothing_is_saved(qtbot, window, ui_session):
+    tab = window.enrolment_tab
+    fill_enrolment(qtbot, tab, ZHANG, "张伟")
+    click(qtbot, tab.ui.employer_insured_check)
+    click(qtbot, tab.ui.check_button)
+    assert tab.ui.decision_label.text() == "不符合参保条件"
+    assert tab.ui.reasons_label.text().startswith("原因：")
+    assert "信医保办〔2023〕46号" in tab.ui.citations_label.text()
+    click(qtbot, tab.ui.save_button)
+    assert "不符合参保条件" in tab.ui.employer_insured_error.text()
+    assert people_count(ui_session) == 0
