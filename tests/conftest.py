@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Before any Qt call: PySide6 6.12 on CPython 3.11 leaks references to None (see desktop_app/ui/compat.py).
+import desktop_app.ui  # noqa: E402,F401
+
 from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
