@@ -170,6 +170,30 @@ def m003_ledger_voids(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m004_operators(db: Database) -> None:
+    """Operators log in with a role (经办员, 复核员, 管理员); failed logins lock the account for a while (issue 6)."""
+    _run(
+        db,
+        """CREATE TABLE operators (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            full_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            must_change_password INTEGER NOT NULL DEFAULT 1,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            demo INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            password_changed_at TEXT,
+            last_login_at TEXT
+        )""",
+    )
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; return their names. Refuses a file written by a newer app version."""
     known = {m.name for m in MIGRATIONS._migrations}
