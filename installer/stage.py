@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -138,14 +139,24 @@ def check_imports(install: Path, python_dir: Path, system_dlls: list[str]) -> No
         raise StageError("\n".join(problems))
 
 
+def _source_files(repo: Path, top: str) -> list[Path]:
+    """Files under repo/top: in a git checkout the tracked and not-ignored ones, so editor and build
+    leftovers never ship; otherwise (an unpacked source archive) every file."""
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard", "--", top], capture_output=True)
+    if listed.returncode == 0:
+        paths = (repo / name for name in listed.stdout.decode("utf-8").split("\0") if name)
+    else:
+        paths = (repo / top).rglob("*")
+    return sorted({p for p in paths if p.is_file()})
+
+
 def copy_app(repo: Path, install: Path, folders: list[str]) -> None:
     """desktop_app/ and the data folders, without bytecode or the helper scripts beside the data."""
     for top in ["desktop_app", *folders]:
-        for path in sorted((repo / top).rglob("*")):
+        for path in _source_files(repo, top):
             rel = PurePosixPath(path.relative_to(repo).as_posix())
-            if not path.is_file() or _skipped(rel):
-                continue
-            if top != "desktop_app" and path.suffix == ".py":
+            if _skipped(rel) or (top != "desktop_app" and path.suffix == ".py"):
                 continue
             _write(install / rel, path.read_bytes())
 

@@ -77,7 +77,7 @@ def test_the_icon_is_a_multi_size_ico():
 
 def _render(**overrides) -> str:
     values = {key: f"<{key}>" for key in nsis.TEMPLATE_KEYS}
-    values.update(VERSION="0.1.0", VERSION_QUAD="0.1.0.0", SIZE_KB="1000", **overrides)
+    values.update(VERSION="0.1.0", VERSION_QUAD="0.1.0.0", SIZE_KB="1000", COMPRESSOR="/SOLID lzma", **overrides)
     return nsis.render((INSTALLER / "setup.nsi.in").read_text(encoding="utf-8"), values)
 
 
