@@ -13,8 +13,7 @@ from desktop_app.store import people as people_store
 from desktop_app.store import settings as settings_store
 from desktop_app.store.db import atomic
 
-KINDS = {"waiting_period": "待遇享受等待期告知书", "lump_sum": "一次性补缴（趸缴）通知书",
-         "transfer": "转移接续告知书", "retirement": "退休资格审核结果告知书"}
+KINDS = ("waiting_period", "lump_sum", "transfer", "retirement")
 INITIALS = {"huainan": "HN", "jiangsu": "JS", "jilin": "JL", "xinyang": "XY"}
 
 

@@ -12,15 +12,11 @@ from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QLabel, QMessageBox,
 
 from desktop_app.services.errors import InputError
 from desktop_app.ui.field_errors import FieldErrors, message_box
+from desktop_app.notices import TITLES
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.notice_dialog import NoticeDialog
 
-NOTICE_TITLES = {  # the titles printed on the notices (desktop_app/notices)
-    "waiting_period": "待遇享受等待期告知书",
-    "lump_sum": "一次性补缴（趸缴）通知书",
-    "transfer": "医保关系转移接续结果告知书",
-    "retirement": "退休资格审核结果告知书",
-}
+NOTICE_TITLES = TITLES  # the titles printed on the notices
 OK_STYLE = "color: #1b5e20; font-weight: bold;"
 BAD_STYLE = "color: #b3261e; font-weight: bold;"
 
