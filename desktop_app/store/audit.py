@@ -26,6 +26,21 @@ ACTION_LABELS = {
     "notice.issue": "出具告知书",
     "parameter.set": "修改参数",
     "demo.build": "生成示例数据",
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败（密码错误）",
+    "auth.account_locked": "账户锁定（连续密码错误）",
+    "auth.logout": "注销",
+    "auth.lock": "锁定窗口",
+    "auth.unlock": "解锁窗口",
+    "auth.password_change": "修改密码",
+    "operator.create": "新增操作员",
+    "operator.update": "修改操作员",
+    "operator.reset_password": "重置操作员密码",
+    "operator.unlock": "解锁操作员账户",
+    "backup.create": "备份数据",
+    "backup.restore": "从备份恢复数据",
+    "export.csv": "导出CSV",
+    "integrity.damaged": "数据文件检查发现损坏",
 }
 
 

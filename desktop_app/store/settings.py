@@ -24,7 +24,8 @@ SETTINGS = {
         Setting("office_jurisdiction", None, "本经办机构所属统筹地区"),
         Setting("office_name", "", "经办机构名称（打印在告知书上）"),
         Setting("idle_lock_minutes", 10, "无操作自动锁定（分钟）"),
-        Setting("backup_folder", "", "自动备份文件夹"),
+        Setting("login_lock_minutes", 15, "连续5次密码错误后账户锁定（分钟）"),
+        Setting("backup_folder", "", "自动备份文件夹（U盘或网络共享文件夹）"),
         Setting("backup_keep", 10, "保留备份份数"),
         Setting("demo", False, "示例数据库"),
     )
