@@ -11,13 +11,19 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from desktop_app.services import instance_lock
 from desktop_app.store import audit, settings
-from desktop_app.store.db import atomic, connect, quick_check
+from desktop_app.store.db import StoreError, atomic, connect, quick_check
 from desktop_app.store.migrations import migrate
 
 APP_FOLDER = "灵活就业参保经办台"
 DATA_FILE = "flexins.sqlite3"
 DATA_DIR_ENV = "FLEXINS_DATA_DIR"
+# Trusted code that opens a session with an operator name (tests, the self-check, the benchmark, scripts)
+# acts with every permission; the application itself opens with operator=None and logs someone in
+# (services/auth.py), so a person at the counter always has a role.
+SYSTEM_ROLE = "system"
+NOBODY = "（未登录）"
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,22 @@ class Session:
     operator: str
     # Wall-clock time for "recorded at" stamps only; business dates always come in as `today`.
     clock: Callable[[], datetime] = field(default=_now)
+    role: str | None = SYSTEM_ROLE       # 'clerk' | 'reviewer' | 'admin' | SYSTEM_ROLE; None: nobody logged in
+    operator_id: int | None = None       # operators.id of the logged-in operator
+    full_name: str = ""
+    locked: bool = False                 # idle lock: every action refused until the password is given again
+    must_change_password: bool = False   # first login with an initial password: only the change is allowed
+    demo_login: bool = False             # logged in automatically on the demo database
+    instance_lock: object | None = field(default=None, repr=False)
 
     def stamp(self) -> audit.Stamp:
-        return audit.Stamp(self.operator, self.clock().isoformat(timespec="seconds"))
+        return audit.Stamp(self.operator or NOBODY, self.clock().isoformat(timespec="seconds"))
 
     def close(self) -> None:
         self.db.close()
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+            self.instance_lock = None
 
 
 def default_data_path() -> Path:
@@ -69,21 +85,40 @@ def load_office(db: Database) -> Office:
     return Office(settings.get(db, "office_jurisdiction"), settings.get(db, "office_name"))
 
 
-def open_session(path: Path, operator: str = "管理员", clock: Callable[[], datetime] = _now) -> Session:
+def open_session(path: Path, operator: str | None = "管理员", clock: Callable[[], datetime] = _now, *,
+                 check: bool = True, exclusive: bool = False) -> Session:
     """Open or create the file, check it, bring its schema up to date and load the office settings.
 
-    Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only or from a newer version."""
+    operator: a name for trusted code (role SYSTEM_ROLE), or None for the application, which then logs an
+    operator in with services.auth. check=False skips PRAGMA quick_check (the application runs
+    services.integrity.check_integrity after its window shows: slow on a big file). exclusive=True refuses
+    a second program on the same file (services.instance_lock).
+    Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only, from a newer version
+    or already open in another program."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
     try:
-        quick_check(db)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据文件夹 {path.parent}（{exc.strerror or exc}）。") from exc
+    lock = instance_lock.acquire(path) if exclusive else None
+    try:
+        db = connect(path)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    try:
+        if check:
+            quick_check(db)
         applied = migrate(db)
-        session = Session(db, path, load_office(db), operator, clock)
+        role = SYSTEM_ROLE if operator is not None else None
+        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock)
         if applied:
             with atomic(db):
                 audit.append(db, session.stamp(), "schema.migrate", "schema", None, {"applied": applied})
     except BaseException:
         db.close()
+        if lock is not None:
+            lock.release()
         raise
     return session
