@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_str, require_office
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -181,6 +182,7 @@ def _preview(session: Session, jurisdiction, form, info, ratio, today) -> tuple[
 
 def preview_enrolment(session: Session, form: EnrolmentForm, today: date) -> EnrolmentPreview:
     """What enrolment would decide, without writing anything."""
+    require(session, "read")
     jurisdiction, info, ratio = _check_form(session, form, today)
     return _preview(session, jurisdiction, form, info, ratio, today)[0]
 
@@ -188,6 +190,7 @@ def preview_enrolment(session: Session, form: EnrolmentForm, today: date) -> Enr
 def enrol(session: Session, form: EnrolmentForm, today: date) -> Enrolment:
     """参保登记. An ID already on file returns that person (created=False); the same ID with another name is
     flagged (name_mismatch=True) and nothing is written; an ineligible person raises InputError."""
+    require(session, "counter")
     # A duplicate is found from the ID and name alone, before the rest of the form matters.
     info = check_id_number(form.id_number)
     existing = people_store.by_id_number(session.db, info.number)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
 from desktop_app.store import notices as notice_store
 from desktop_app.store import people as people_store
@@ -46,7 +47,8 @@ def serial_prefix(jurisdiction: str, on: date) -> str:
 def issue_notice(session: Session, person_id: int, kind: str, decision: dict, today: date,
                  replaces: str | None = None, decision_id: int | None = None) -> IssuedNotice:
     """出具通知书: serial "{YYYY}{XY}-{seq:06d}", the PDF archived with its sha256 and the notice inputs.
-    `replaces` names an earlier serial of the same person that this notice corrects."""
+    `replaces` names an earlier serial of the same person that this notice corrects (复核员 or 管理员)."""
+    require(session, "correct" if replaces is not None else "counter")
     if kind not in KINDS:
         raise InputError("kind", "未知的通知书类型")
     person = people_store.get(session.db, person_id)

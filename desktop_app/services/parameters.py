@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import require_office
 from desktop_app.services.session import Session
 from desktop_app.store import parameters as parameter_store
@@ -57,7 +58,8 @@ def _plain(value) -> str:
 def set_parameter(session: Session, name: str, valid_from: date, value: str, source: str, today: date,
                   jurisdiction: str | None = None, demo: bool = False) -> ParameterRow:
     """Enter a dated value (e.g. next year's average wage). Validated by the rule module (a rate of 70 instead
-    of 0.07 is refused). Decisions already saved keep the values they were made with."""
+    of 0.07 is refused). Decisions already saved keep the values they were made with. 管理员 only."""
+    require(session, "admin")
     from desktop_app.rules import JURISDICTIONS, RuleError, parameter_catalogue, validate_parameter
 
     jurisdiction = jurisdiction or require_office(session)

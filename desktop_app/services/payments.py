@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_date, month_str
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -177,6 +178,7 @@ def record_payment(session: Session, person_id: int, months: list[date], paid_on
 def record_months(session: Session, person_id: int, months: list[date], paid_on: date, receipt_no: str,
                   today: date) -> None:
     """record_payment without computing the new ledger (for batch callers)."""
+    require(session, "counter")
     person = _person(session, person_id)
     wanted = _check_payment(session, person, months, paid_on, receipt_no, today)
     due = month_str(paid_on)
@@ -221,7 +223,8 @@ def quote_back_payment(session: Session, person_id: int, today: date) -> BackPay
 
 def void_payment(session: Session, person_id: int, month: date, reason: str, today: date) -> Ledger:
     """作废缴费记录: a month entered in error leaves the ledger; the row and the reason are kept, and the
-    audit log has both. The month can then be recorded again."""
+    audit log has both. The month can then be recorded again. 复核员 or 管理员 only."""
+    require(session, "correct")
     _person(session, person_id)
     key = month_str(month)
     if key not in ledger_store.months(session.db, person_id):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import may, require
 from desktop_app.services.rules_glue import month_date
 from desktop_app.services.session import Session
 from desktop_app.store import people as people_store
@@ -51,7 +52,9 @@ def _summary(row: dict) -> PersonSummary:
 
 
 def search_people(session: Session, text: str, limit: int = 50) -> list[PersonSummary]:
-    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name."""
+    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name.
+    A clerk gets the ID numbers masked in the list (services/permissions.py); get_person has the full one."""
+    require(session, "read")
     text = (text or "").strip()
     if len(text) == 15 and text.isdigit():
         from desktop_app.rules import RuleError, parse_id_number
@@ -60,10 +63,14 @@ def search_people(session: Session, text: str, limit: int = 50) -> list[PersonSu
             text = parse_id_number(text).number
         except RuleError:
             pass
-    return [_summary(r) for r in people_store.search(session.db, text, limit)]
+    found = [_summary(r) for r in people_store.search(session.db, text, limit)]
+    if may(session, "list_id_numbers"):
+        return found
+    return [replace(p, id_number=mask_id_number(p.id_number)) for p in found]
 
 
 def get_person(session: Session, person_id: int) -> Person:
+    require(session, "read")
     row = people_store.get(session.db, person_id)
     if row is None:
         raise InputError(None, "找不到该参保人，可能已被删除或数据文件已更换")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.payments import timeline_case
 from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
@@ -86,7 +87,9 @@ def retirement_record(session: Session, person_id: int, today: date) -> Retireme
 
 
 def add_correction(session: Session, person_id: int, kind: str, months: int, reason: str, today: date) -> int:
-    """更正缴费年限: deemed or transferred months with the reason (the document or file it rests on)."""
+    """更正缴费年限: deemed or transferred months with the reason (the document or file it rests on).
+    复核员 or 管理员 only."""
+    require(session, "correct")
     _person(session, person_id)
     if kind not in CORRECTION_KINDS:
         raise InputError("kind", "请选择更正类型（视同缴费或转入缴费）")
@@ -102,6 +105,7 @@ def add_correction(session: Session, person_id: int, kind: str, months: int, rea
 
 def void_correction(session: Session, correction_id: int, reason: str, today: date) -> int:
     """撤销更正: a new entry that voids an earlier one, with its reason; nothing is edited in place."""
+    require(session, "correct")
     row = session.db.execute("SELECT person_id, kind FROM corrections WHERE id = ?", [correction_id]).fetchone()
     if row is None or row[1] == "void":
         raise InputError("correction", "找不到要撤销的更正记录")
@@ -141,6 +145,7 @@ def decide_retirement(session: Session, person_id: int, today: date, hukou_in_pr
 def save_retirement(session: Session, person_id: int, today: date, hukou_in_province: bool | None = None,
                     female_original_age: int | None = None) -> int:
     """Save the decision with its inputs, citations and parameter trace; returns the decision id."""
+    require(session, "counter")
     person = _person(session, person_id)
     record = retirement_record(session, person_id, today)
     case = retirement_case(person, record, today, hukou_in_province, female_original_age)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.payments import contribution_case
 from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
@@ -207,6 +208,7 @@ def _unknown_id_message(raw: str, cell) -> str:
 def import_tax_file(session: Session, path: Path, today: date, dry_run: bool = True) -> ImportReport:
     """Check (dry_run=True) or import the file. The import writes only a file whose every row is clean,
     in one transaction with one audit entry; otherwise it writes nothing and returns the problems."""
+    require(session, "counter")
     path = Path(path)
     try:
         data = path.read_bytes()

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -91,6 +92,7 @@ def _transferred_months(form: TransferForm, decision: dict) -> list[str]:
 def save_transfer(session: Session, person_id: int, form: TransferForm, today: date) -> int:
     """Save the decision; put the transferred months (source transfer) and the gap paid back (source
     back_payment) into the ledger; the first month here becomes the person's first month. One transaction."""
+    require(session, "counter")
     person = _person(session, person_id)
     decision = decide_transfer(session, person_id, form, today)
     first_here = month_str(form.first_month_here)
