@@ -1,0 +1,247 @@
+"""Backups (online API, last N kept), restore after checking the backup, CSV export, integrity check."""
+
+import csv
+import sqlite3
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop_app.services import auth, backup, export, integrity, operators, restore
+from desktop_app.services.errors import InputError
+from desktop_app.services.permissions import PermissionDenied
+from desktop_app.services.session import open_session
+from desktop_app.services.settings import set_setting
+from desktop_app.store import audit
+from tests.conftest import FIXED_NOW, make_id
+
+
+class Ticker:
+    """datetime.now for backup names: one second later at each call."""
+
+    def __init__(self, start=FIXED_NOW):
+        self.at = start
+
+    def __call__(self):
+        self.at += timedelta(seconds=1)
+        return self.at
+
+
+def people(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM people").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session, enrolled, tmp_path):
+    enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 3, 1))
+    folder = tmp_path / "U盘" / "经办台备份"
+    set_setting(session, "backup_folder", str(folder))
+    set_setting(session, "backup_keep", 3)
+    (folder).mkdir(parents=True)
+    (folder / "别人的文件.sqlite3").write_bytes(b"keep me")
+    ticks, seen = Ticker(), []
+    results = [backup.run_backup(backup.plan_backup(session, manual=True), progress=lambda d, t: seen.append((d, t)),
+                                 now=ticks) for _ in range(5)]
+    kept = backup.list_backups(folder, session.path)
+    assert [b.path for b in kept] == [r.path for r in reversed(results[-3:])]
+    assert (folder / "别人的文件.sqlite3").exists()          # only its own backups are ever deleted
+    assert not list(folder.glob("*.partial")) and not list(folder.glob("*-wal"))
+    assert seen and seen[-1][0] == seen[-1][1]                # progress reaches the end
+    copy = kept[0].path
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 3
+    conn.close()
+    assert integrity.check_integrity(copy, quick=False).ok
+    entries = [e for e in audit.entries(session.db) if e["action"] == "backup.create"]
+    assert len(entries) == 5 and '"kind":"manual"' in entries[0]["after"]
+    assert audit.verify(session.db).ok
+
+
+def test_a_backup_taken_while_clerks_save_is_one_consistent_snapshot(session, enrolled, tmp_path):
+    enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
+    writer = open_session(session.path, operator="另一窗口", clock=lambda: FIXED_NOW)
+    counter = iter(range(301, 999, 2))
+
+    def busy(done, total):  # a clerk enrols someone between the copy's steps
+        from desktop_app.services.enrolment import EnrolmentForm, enrol
+
+        enrol(writer, EnrolmentForm(make_id(seq=next(counter)), "李四", "", "", "freelancer", ["hukou"], False,
+                                    "with_account", None, date(2025, 6, 1)), date(2025, 6, 16))
+
+    job = backup.BackupJob(session.path, tmp_path / "b", 5, session.stamp(), "auto")
+    try:
+        result = backup.run_backup(job, progress=busy, pages=2)
+    finally:
+        writer.close()
+    assert people(result.path) == 1 and people(session.path) > 1
+    conn = sqlite3.connect(result.path)
+    from sqlite_utils import Database
+
+    assert audit.verify(Database(conn)).ok
+    conn.close()
+
+
+def test_an_unreachable_backup_folder_gives_a_clear_message(session, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    job = backup.BackupJob(session.path, blocker / "sub", 5, session.stamp(), "auto")
+    with pytest.raises(backup.BackupError, match="U盘是否插好"):
+        backup.run_backup(job)
+    with pytest.raises(InputError, match="不存在或无法访问"):
+        backup.check_backup_folder(str(tmp_path / "missing"))
+
+
+def test_daily_backup_is_due_after_24_hours(session, tmp_path):
+    folder = tmp_path / "b"
+    assert backup.backup_due(folder, session.path, FIXED_NOW)
+    job = backup.BackupJob(session.path, folder, 5, session.stamp(), "auto")
+    backup.run_backup(job, now=lambda: FIXED_NOW)
+    assert not backup.backup_due(folder, session.path, FIXED_NOW + timedelta(hours=23))
+    assert backup.backup_due(folder, session.path, FIXED_NOW + timedelta(hours=24))
+
+
+def test_restore_checks_the_backup_saves_the_current_file_and_is_audited(session, enrolled, tmp_path):
+    first = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
+    set_setting(session, "backup_folder", str(tmp_path / "b"))
+    made = backup.run_backup(backup.plan_backup(session, manual=True), now=Ticker())
+    enrolled(first_month=date(2025, 3, 1))  # after the backup: in the saved copy, not in the restored file
+    assert session.db["people"].count == 2
+    job = restore.plan_restore(session, made.path)
+    result = restore.run_restore(job)
+    restore.finish_restore(session)
+    assert session.db["people"].count == 1 and session.db["people"].get(first)
+    assert people(result.saved_current) == 2 and result.saved_current.name.endswith("-before-restore.sqlite3")
+    assert session.role is None                      # the restored file's operators: log in again
+    assert session.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    last = audit.entries(session.db, 1)[0]
+    assert last["action"] == "backup.restore" and made.path.name in last["entity"]
+    assert audit.verify(session.db).ok
+    assert integrity.check_integrity(session.path).ok
+
+
+def test_a_damaged_or_tampered_or_foreign_backup_is_refused(session, enrolled, tmp_path):
+    enrolled(first_month=date(2025, 1, 1))
+    made = backup.run_backup(backup.BackupJob(session.path, tmp_path / "b", 5, session.stamp(), "auto"))
+    tampered = tmp_path / "tampered.sqlite3"
+    tampered.write_bytes(made.path.read_bytes())
+    conn = sqlite3.connect(tampered)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET operator = '别人' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    damaged = tmp_path / "damaged.sqlite3"
+    data = bytearray(made.path.read_bytes())
+    data[4096 * 2: 4096 * 2 + 2000] = b"\xff" * 2000
+    damaged.write_bytes(bytes(data))
+    foreign = tmp_path / "other.sqlite3"
+    sqlite3.connect(foreign).execute("CREATE TABLE x (y)").connection.close()
+    for path, message in ((tampered, "审计记录校验未通过"), (damaged, "损坏"), (foreign, "不是本经办台")):
+        with pytest.raises(InputError, match=message):
+            restore.run_restore(restore.plan_restore(session, path))
+    assert session.db["people"].count == 1 and audit.verify(session.db).ok
+
+
+def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path):
+    s = open_session(db_path, operator=None)
+    try:
+        auth.ensure_first_admin(s)
+        auth.login(s, "admin", "admin")
+        auth.change_password(s, "admin", "Admin2025x")
+        operators.create_operator(s, "jb", "经办甲", "clerk", "Clerk2025x")
+        auth.login(s, "jb", "Clerk2025x")
+        auth.change_password(s, "Clerk2025x", "Clerk2025y")
+        assert backup.plan_backup(s).kind == "auto"      # the automatic backup runs for anyone logged in
+        for action in (lambda: backup.plan_backup(s, manual=True), lambda: restore.plan_restore(s, db_path),
+                       lambda: export.plan_export(s, tmp_path)):
+            with pytest.raises(PermissionDenied, match="经办员"):
+                action()
+    finally:
+        s.close()
+
+
+def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_password_of_the_backup(db_path, tmp_path):
+    s = open_session(db_path, operator=None)
+    auth.ensure_first_admin(s)
+    auth.login(s, "admin", "admin")
+    auth.change_password(s, "admin", "Admin2025x")
+    made = backup.run_backup(backup.plan_backup(s, manual=True))
+    s.close()
+    db_path.write_bytes(b"\x00" * 8192)   # the disk ate the file
+    with pytest.raises(InputError, match="用户名或密码不正确"):
+        restore.restore_damaged_file(db_path, made.path, "admin", "wrong-one1")
+    assert db_path.read_bytes() == b"\x00" * 8192   # nothing moved on a refusal
+    result = restore.restore_damaged_file(db_path, made.path, "admin", "Admin2025x", clock=lambda: FIXED_NOW)
+    assert result.saved_current.read_bytes() == b"\x00" * 8192
+    reopened = open_session(db_path, operator=None)
+    try:
+        assert auth.login(reopened, "admin", "Admin2025x").role == "admin"
+        assert [e["action"] for e in audit.entries(reopened.db, 2)] == ["auth.login", "backup.restore"]
+        assert audit.verify(reopened.db).ok
+    finally:
+        reopened.close()
+
+
+def test_export_writes_every_table_as_excel_readable_csv_with_ids_masked(session, enrolled, tmp_path):
+    pid = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
+    full = session.db["people"].get(pid)["id_number"]
+    result = export.run_export(export.plan_export(session, tmp_path), now=lambda: FIXED_NOW)
+    assert result.folder.name == "经办台导出-20250616-093000" and result.masked
+    files = {p.name for p in result.folder.iterdir()}
+    assert {"参保人员.csv", "缴费记录.csv", "审计记录.csv", "经办决定.csv", "操作员.csv", "说明.txt"} <= files
+    raw = (result.folder / "参保人员.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    everything = "".join(p.read_text(encoding="utf-8-sig") for p in result.folder.iterdir())
+    assert full not in everything                                  # not in JSON columns, not in the audit log
+    assert full[:4] + "*" * 10 + full[-4:] in everything
+    assert "scrypt$" not in everything
+    with open(result.folder / "缴费记录.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 and rows[0]["费款所属期"] == "2025-01"
+    assert audit.entries(session.db, 1)[0]["action"] == "export.csv"
+
+
+def test_export_with_full_id_numbers_keeps_them_as_text_for_excel(session, enrolled, tmp_path):
+    pid = enrolled(first_month=date(2025, 1, 1))
+    full = session.db["people"].get(pid)["id_number"]
+    result = export.run_export(export.plan_export(session, tmp_path, full_id_numbers=True))
+    with open(result.folder / "参保人员.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["身份证号"] == "\t" + full
+    assert '"id_numbers":"full"' in audit.entries(session.db, 1)[0]["after"]
+
+
+def test_a_cancelled_export_or_backup_leaves_nothing_half_written(session, enrolled, tmp_path):
+    enrolled(first_month=date(2025, 1, 1))
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(backup.Cancelled):
+        backup.run_backup(backup.BackupJob(session.path, tmp_path / "b", 5, session.stamp(), "auto"), cancel=stop)
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_integrity_check_reports_a_damaged_file_in_chinese(tmp_path, db_path):
+    assert integrity.check_integrity(db_path).ok
+    damaged = tmp_path / "damaged.sqlite3"
+    conn = sqlite3.connect(damaged)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    conn.execute("CREATE INDEX i ON t (x)")
+    conn.commit()
+    conn.close()
+    data = bytearray(damaged.read_bytes())
+    data[4096 * 3 + 100: 4096 * 3 + 3000] = b"\x07" * 2900
+    damaged.write_bytes(bytes(data))
+    result = integrity.check_integrity(damaged)
+    assert result.ok is False and "已损坏" in result.message and "备份恢复" in result.message
+    not_db = tmp_path / "junk.sqlite3"
+    not_db.write_bytes(b"hello" * 1000)
+    assert integrity.check_integrity(not_db).ok is False
+    assert integrity.check_integrity(tmp_path / "missing.sqlite3").ok is False
+    stop = threading.Event()
+    stop.set()
+    assert integrity.check_integrity(db_path, cancel=stop).ok in (None, True)  # a tiny file may finish first
