@@ -1,0 +1,91 @@
+"""The service layer refuses what a role may not do (not only the screens), and writes nothing when it does."""
+
+from datetime import date
+
+import pytest
+
+from desktop_app.services import auth, operators
+from desktop_app.services.audit_log import verify_chain
+from desktop_app.services.parameters import set_parameter
+from desktop_app.services.payments import record_payment, void_payment
+from desktop_app.services.people import get_person, search_people
+from desktop_app.services.permissions import PermissionDenied
+from desktop_app.services.retirement import add_correction
+from desktop_app.services.session import open_session
+from desktop_app.services.settings import set_office, set_setting
+from tests.conftest import FIXED_NOW, TODAY
+
+PASSWORD = "Counter2025"
+
+
+@pytest.fixture
+def office(db_path, enrolled):
+    """A data file with one person paid Jan–Mar, the administrator set up, a clerk and a reviewer."""
+    person_id = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 3, 1))
+    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    auth.ensure_first_admin(s)
+    auth.login(s, "admin", "admin")
+    auth.change_password(s, "admin", "Admin2025x")
+    for username, role in (("jb", "clerk"), ("fh", "reviewer")):
+        auth.login(s, "admin", "Admin2025x")
+        operators.create_operator(s, username, "某某", role, PASSWORD)
+        auth.login(s, username, PASSWORD)
+        auth.change_password(s, PASSWORD, PASSWORD + "x")
+    yield s, person_id
+    s.close()
+
+
+def counts(s) -> tuple:
+    return tuple(s.db[t].count for t in ("people", "ledger", "ledger_voids", "corrections", "parameters", "audit"))
+
+
+def test_a_clerk_does_the_counter_job_but_not_corrections_voids_or_administration(office):
+    s, person_id = office
+    auth.login(s, "jb", PASSWORD + "x")
+    record_payment(s, person_id, [date(2025, 4, 1)], date(2025, 4, 10), "R0004", TODAY)
+    before = counts(s)
+    refused = [
+        lambda: void_payment(s, person_id, date(2025, 4, 1), "录入错误，重新登记", TODAY),
+        lambda: add_correction(s, person_id, "deemed", 24, "档案记载视同缴费", TODAY),
+        lambda: set_parameter(s, "avg_wage_annual", date(2025, 1, 1), "70000", "豫人社〔2025〕1号", TODAY),
+        lambda: set_office(s, "xinyang", "改名"),
+        lambda: set_setting(s, "idle_lock_minutes", 30),
+        lambda: verify_chain(s),
+        lambda: operators.create_operator(s, "new1", "新人", "admin", PASSWORD),
+    ]
+    for action in refused:
+        with pytest.raises(PermissionDenied) as e:
+            action()
+        assert "经办员" in e.value.message and e.value.field is None
+    assert counts(s) == before
+
+
+def test_a_reviewer_may_void_and_correct_but_not_administer(office):
+    s, person_id = office
+    auth.login(s, "fh", PASSWORD + "x")
+    void_payment(s, person_id, date(2025, 3, 1), "票据号录错，作废重录", TODAY)
+    add_correction(s, person_id, "deemed", 12, "档案记载视同缴费年限", TODAY)
+    with pytest.raises(PermissionDenied, match="复核员"):
+        set_parameter(s, "avg_wage_annual", date(2025, 1, 1), "70000", "豫人社〔2025〕1号", TODAY)
+
+
+def test_a_clerk_sees_id_numbers_masked_in_lists_and_whole_for_the_person_at_the_counter(office):
+    s, person_id = office
+    full = get_person(s, person_id).id_number
+    auth.login(s, "jb", PASSWORD + "x")
+    [hit] = search_people(s, "王建国")
+    assert hit.id_number == full[:4] + "*" * 10 + full[-4:]
+    assert get_person(s, hit.id).id_number == full           # the selected person: the full number
+    assert search_people(s, full)[0].id == person_id          # a card reader's full number still finds them
+    auth.login(s, "fh", PASSWORD + "x")
+    assert search_people(s, "王建国")[0].id_number == full
+
+
+def test_a_refusal_is_not_an_error_of_the_input_but_is_shown_the_same_way(office):
+    from desktop_app.services.errors import InputError
+
+    s, _ = office
+    auth.lock(s)
+    with pytest.raises(InputError) as e:   # every screen that shows an InputError shows this one too
+        search_people(s, "王")
+    assert isinstance(e.value, PermissionDenied) and "锁定" in e.value.message
