@@ -39,18 +39,39 @@ def by_id_number(db: Database, id_number: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def search(db: Database, text: str, limit: int = 50) -> list[dict]:
-    """Full ID number, ID prefix (digits), or a part of the name."""
-    text = text.strip().upper()
-    if not text:
+def search(db: Database, text: str, limit: int = 50, offset: int = 0) -> list[dict]:
+    """Full ID number, ID prefix (digits), or a part of the name: the same name first, then names starting
+    with the text (by name), then names containing it (by id). Every step is an index range (issue 7)."""
+    text = text.strip()
+    if not text or limit <= 0:
         return []
-    if text.rstrip("X").isdigit():
+    want = offset + limit
+    if text.upper().rstrip("X").isdigit():
         # the unique index on id_number serves a prefix range scan
-        return _query(db, "id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ?",
-                      [text, text + "\uffff", limit])
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return _query(db, "name LIKE ? ESCAPE '\\' ORDER BY name = ? DESC, name LIKE ? ESCAPE '\\' DESC, id LIMIT ?",
-                  [f"%{escaped}%", text, f"{escaped}%", limit])
+        return _query(db, "id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ? OFFSET ?",
+                      [text.upper(), text.upper() + "\uffff", limit, offset])
+    found = _query(db, "name = ? ORDER BY id LIMIT ?", [text, want])
+    if len(found) < want:
+        found += _query(db, "name > ? AND name < ? ORDER BY name, id LIMIT ?", [text, text + _TOP, want - len(found)])
+    if len(found) < want:
+        found += [_row(r) for r in db.query(
+            "SELECT p.* FROM people_name_grams g JOIN people p ON p.id = g.person_id"
+            " WHERE g.gram = ? AND instr(p.name, ?) > 1 ORDER BY g.person_id LIMIT ?",
+            [_rarest_gram(db, text), text, want - len(found)])]
+    return found[offset:want]
+
+
+_TOP = "\U0010ffff"  # sorts after every character: the end of a prefix range
+
+
+def _rarest_gram(db: Database, text: str) -> str:
+    """The one- or two-character part of the text that the fewest names contain (counted up to a cap)."""
+    grams = {text[i:i + 2] for i in range(max(len(text) - 1, 1))}
+    if len(grams) == 1:
+        return grams.pop()
+    counts = {g: db.execute("SELECT count(*) FROM (SELECT 1 FROM people_name_grams WHERE gram = ? LIMIT 5000)",
+                            [g]).fetchone()[0] for g in grams}
+    return min(sorted(counts), key=counts.get)
 
 
 def insert(db: Database, stamp: Stamp, person: dict) -> int:

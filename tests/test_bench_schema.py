@@ -1,0 +1,71 @@
+"""m005_county_scale: name parts found through the gram index, and the ledger's source check kept exact."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from desktop_app.store import audit, people
+from desktop_app.store.db import atomic, connect
+from desktop_app.store.migrations import migrate
+from tests.conftest import FIXED_NOW, make_id
+
+FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"
+STAMP = audit.Stamp("测试员", FIXED_NOW.isoformat())
+
+
+def person(name: str, seq: int) -> dict:
+    return {"id_number": make_id(seq=seq), "name": name, "sex": "M", "birth_date": "1990-01-01", "phone": "",
+            "address": "", "category": "platform", "places": ["hukou"], "employer_insured": False,
+            "mode": "with_account", "base_ratio": None, "jurisdiction": "xinyang", "first_month": "2024-01"}
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = connect(tmp_path / "t.sqlite3")
+    migrate(database)
+    yield database
+    database.close()
+
+
+def names(rows) -> list[str]:
+    return [r["name"] for r in rows]
+
+
+def test_the_same_name_comes_first_then_names_starting_with_it_then_names_containing_it(db):
+    with atomic(db):
+        for seq, name in enumerate(["张建国", "建国", "欧阳建国", "建国华", "王芳", "建"], start=1):
+            people.insert(db, STAMP, person(name, seq * 2 + 1))
+    assert names(people.search(db, "建国")) == ["建国", "建国华", "张建国", "欧阳建国"]
+    assert names(people.search(db, "阳建")) == ["欧阳建国"]
+    assert names(people.search(db, "建")) == ["建", "建国", "建国华", "张建国", "欧阳建国"]
+    assert names(people.search(db, "建国", limit=2, offset=1)) == ["建国华", "张建国"]
+    assert people.search(db, "李") == [] and people.search(db, "%") == [] and people.search(db, "_") == []
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only(db):
+    with atomic(db):
+        pid = people.insert(db, STAMP, person("王建国", 11))
+        people.update(db, STAMP, pid, {"name": "王建华"})
+    assert names(people.search(db, "建华")) == ["王建华"]
+    assert people.search(db, "建国") == []
+
+
+def test_the_ledger_still_refuses_an_unknown_source(db):
+    with atomic(db):
+        pid = people.insert(db, STAMP, person("王建国", 13))
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO ledger (person_id, month, paid_on, source, operator, recorded_at)"
+                   " VALUES (?, '2024-01', '2024-01-05', 'gift', 'x', 'y')", [pid])
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_people_of_an_old_file_are_found_by_part_of_the_name_after_the_upgrade(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIRST_SCHEMA, path)
+    db = connect(path)
+    migrate(db)
+    first = db.execute("SELECT name FROM people ORDER BY id LIMIT 1").fetchone()[0]
+    assert first in names(people.search(db, first[1:]))
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
