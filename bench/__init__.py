@@ -1,0 +1,1 @@
+"""County-scale benchmark (issue 7): python -m bench [--quick]."""

@@ -1,0 +1,145 @@
+"""python -m bench [--quick]: generate (or reuse) a county-sized data file, measure the application, print a
+table and, last, one JSON line with the issue 7 figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.report import TARGETS, print_table, summary
+
+OUT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
+FULL = {"people": 200_000, "import_rows": 1_000_000}
+QUICK = {"people": 20_000, "import_rows": 100_000}
+START_RUNS = 3
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="20,000 people and a 100,000-row tax file")
+    parser.add_argument("--people", type=int, help="override the number of people")
+    parser.add_argument("--import-rows", type=int, help="override the rows of the tax file")
+    parser.add_argument("--seed", type=int, default=20261)
+    parser.add_argument("--out", type=Path, default=OUT, help="where generated files are cached (bench/out)")
+    parser.add_argument("--rebuild", action="store_true", help="generate again even if a cached file exists")
+    parser.add_argument("--keep-work", action="store_true", help="keep the working copy the import wrote to")
+    parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles next to the cache")
+    return parser.parse_args(argv)
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def cache_key(people: int, seed: int, import_rows: int) -> str:
+    from bench.generate import GENERATOR_VERSION
+    from desktop_app.store.migrations import MIGRATIONS
+
+    schema = MIGRATIONS._migrations[-1].name.split("_")[0]
+    return f"p{people}-s{seed}-i{import_rows}-{schema}-g{GENERATOR_VERSION}"
+
+
+def ensure_database(out: Path, people: int, seed: int, import_rows: int, rebuild: bool) -> tuple[Path, dict]:
+    from bench.generate import build
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{cache_key(people, seed, import_rows)}.sqlite3"
+    meta_path = path.with_name(path.stem + ".json")
+    if rebuild or not (path.exists() and meta_path.exists()):
+        log(f"generating {people:,} people into {path} (cached for the next run) …")
+        build(path, people, seed, import_rows, log=log)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    log(f"data file {path.name}: {meta['people']:,} people, {meta['ledger_rows']:,} ledger rows "
+        f"(built in {meta['build_s']} s)")
+    return path, meta
+
+
+def _env() -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env.pop("BENCH_PROFILE", None)
+    return env
+
+
+def _probe_line(output: str) -> dict:
+    for line in output.splitlines():
+        if line.startswith("PROBE "):
+            return json.loads(line[6:])
+    raise RuntimeError("probe gave no result:\n" + output[-3000:])
+
+
+def measure_start(db: Path, profile: Path | None) -> list[dict]:
+    """Fresh processes of the real application; launch to usable main window."""
+    runs = []
+    for i in range(START_RUNS):
+        env = _env()
+        if profile and i == START_RUNS - 1:
+            env["BENCH_PROFILE"] = str(profile)
+        t0 = time.time()
+        done = subprocess.run([sys.executable, "-m", "bench.probe_start", "--db", str(db)], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
+        result = _probe_line(done.stdout + done.stderr)
+        if "error" in result:
+            raise RuntimeError(f"start probe: {result['error']}\n{done.stderr[-2000:]}")
+        result["start_s"] = result["usable_at"] - t0
+        runs.append(result)
+        log(f"start {i + 1}/{START_RUNS}: {result['start_s']:.2f} s (UI stall after: {result['stall_ms']} ms)")
+    return runs
+
+
+def measure_app(db: Path, meta_path: Path, tax_file: Path | None, profile: Path | None) -> dict:
+    command = [sys.executable, "-m", "bench.probe_app", str(db), str(meta_path)]
+    if tax_file is not None:
+        command += ["--import", str(tax_file)]
+    if profile:
+        command += ["--profile", str(profile)]
+    done = subprocess.run(command, env=_env(), cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    return _probe_line(done.stdout + done.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    size = dict(QUICK if args.quick else FULL)
+    if args.people:
+        size["people"] = args.people
+    if args.import_rows:
+        size["import_rows"] = args.import_rows
+    started = time.perf_counter()
+    pristine, meta = ensure_database(args.out, size["people"], args.seed, size["import_rows"], args.rebuild)
+    meta_path = pristine.with_name(pristine.stem + ".json")
+    tax_file = pristine.with_name(meta["tax_file"])
+    db_mb = pristine.stat().st_size / 2 ** 20
+
+    # Everything below writes (start-up audit entries, the import): it runs on a copy; the cache stays as built.
+    work = args.out / "work.sqlite3"
+    for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+        p.unlink(missing_ok=True)
+    shutil.copyfile(pristine, work)
+    profile_dir = args.out if args.profile else None
+    try:
+        starts = measure_start(work, profile_dir / "profile-start.txt" if profile_dir else None)
+        log("raw sqlite3 executemany of the tax file's rows (the baseline) …")
+        from bench.baseline import raw_insert
+
+        raw = raw_insert(work, tax_file)
+        log(f"raw: {raw['rows']:,} rows in {raw['seconds']:.2f} s; measuring the application …")
+        app = measure_app(work, meta_path, tax_file, profile_dir / "profile-app.txt" if profile_dir else None)
+    finally:
+        if not args.keep_work:
+            for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+                p.unlink(missing_ok=True)
+    figures, details = summary(meta, starts, raw, app, db_mb)
+    details["bench_s"] = time.perf_counter() - started
+    print_table(figures, details)
+    print(json.dumps({k: figures[k] for k in TARGETS}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

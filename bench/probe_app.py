@@ -1,0 +1,172 @@
+"""The application process measured: the real MainWindow offscreen on a data file, driven like a clerk.
+
+python -m bench.probe_app DB META.json [--import CSV]   prints one line "PROBE {json}" with the timings (ms
+lists) of search, open-person and notice rendering, the import's times, and the peak RSS of this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+def _open(path: Path):
+    from desktop_app.services.session import open_session
+
+    kwargs = {}
+    if "check" in inspect.signature(open_session).parameters:
+        kwargs["check"] = False  # the integrity check runs after the window shows; measured by the start probe
+    return open_session(path, operator="性能测试员", **kwargs)
+
+
+def search_queries(samples: list[dict]) -> list[tuple[str, str]]:
+    """(kind, text): a card reader's full ID, an ID prefix typed by hand, a name, its start, a part of it."""
+    out = []
+    for i, s in enumerate(samples):
+        number, name = s["id_number"], s["name"]
+        out.append(("full_id", number))
+        out.append(("id_prefix", number[:(6, 10, 14)[i % 3]]))
+        out.append(("name", name))
+        out.append(("name_start", name[:2] if len(name) > 2 else name[:1]))
+        out.append(("name_part", name[1:] if len(name) > 2 else name[-1]))
+    return out
+
+
+def measure_search(session, samples: list[dict]) -> dict[str, list[float]]:
+    from desktop_app.services.people import search_people
+
+    times: dict[str, list[float]] = {}
+    for kind, text in search_queries(samples):
+        t0 = time.perf_counter()
+        hits = search_people(session, text)
+        times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+        if kind == "full_id" and len(hits) != 1:
+            raise SystemExit(f"search by full ID {text} found {len(hits)} people")
+    return times
+
+
+def measure_open_person(app, window, samples: list[dict]) -> tuple[list[float], list[float]]:
+    """Selecting a person until the payments tab shows the decided timeline (events processed = painted)."""
+    from desktop_app.services.payments import ledger
+
+    window.ui.tab_widget.setCurrentWidget(window.payments_tab)
+    window.show()
+    app.processEvents()
+    whole, service = [], []
+    for s in samples:
+        t0 = time.perf_counter()
+        window.set_person(s["id"])
+        app.processEvents()
+        whole.append((time.perf_counter() - t0) * 1000)
+        if window.payments_tab.model.rowCount() == 0:
+            raise SystemExit(f"person {s['id']}: the payments tab shows no months")
+        t0 = time.perf_counter()
+        ledger(window.session, s["id"], window.clock())
+        service.append((time.perf_counter() - t0) * 1000)
+    return whole, service
+
+
+def notices_to_render(session, samples: list[dict], today: date, count: int = 40) -> list[dict]:
+    """Notice dicts as services.notices.issue_notice builds them (nothing is archived): waiting-period notices
+    from the benefit timeline, lump-sum notices from back-payment quotes."""
+    from desktop_app.services.errors import InputError
+    from desktop_app.services.payments import ledger, quote_back_payment
+
+    notices = []
+    for s in samples:
+        found = []
+        try:
+            decision = ledger(session, s["id"], today).decision
+            if decision and decision.get("waiting_periods"):
+                found.append(("waiting_period", decision))
+            if s["scenario"] in ("in_arrears", "lapsed"):
+                quote = quote_back_payment(session, s["id"], today)
+                if quote.decision.get("arrears_months"):
+                    found.append(("lump_sum", quote.decision))
+        except InputError:
+            continue
+        for kind, decision in found:
+            notices.append({"kind": kind, "serial": f"{today.year}BM-{len(notices) + 1:06d}",
+                            "issued_on": today.isoformat(), "operator": "性能测试员",
+                            "office_name": session.office.name,
+                            "jurisdiction_name": decision.get("jurisdiction_name") or decision["jurisdiction"],
+                            "person": {"name": s["name"], "id_number": s["id_number"]}, "decision": decision,
+                            "replaces": None, "demo": True})
+        if len(notices) >= count:
+            break
+    return notices
+
+
+def measure_notices(notices: list[dict]) -> list[float]:
+    from desktop_app.notices import render_notice
+
+    times = []
+    for notice in notices:
+        t0 = time.perf_counter()
+        pdf = render_notice(notice)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert pdf.startswith(b"%PDF")
+    return times
+
+
+def measure_import(session, csv_path: Path, today: date) -> dict:
+    from desktop_app.services.tax_import import import_tax_file
+
+    t0 = time.perf_counter()
+    dry = import_tax_file(session, csv_path, today, dry_run=True)
+    t1 = time.perf_counter()
+    if not dry.clean:
+        raise SystemExit(f"the generated tax file is not clean: {dry.summary} {dry.problems[:3]}")
+    done = import_tax_file(session, csv_path, today, dry_run=False)
+    t2 = time.perf_counter()
+    return {"rows": done.imported, "dry_run_s": t1 - t0, "import_s": t2 - t1}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.probe_app")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("meta", type=Path)
+    parser.add_argument("--import", dest="import_csv", type=Path)
+    parser.add_argument("--profile", type=Path, help="write pyinstrument's text profile of the whole probe here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+
+    import desktop_app.ui  # noqa: F401  (before any Qt call)
+    from desktop_app.ui.app import create_application
+    from desktop_app.ui.main_window import MainWindow
+
+    meta = json.loads(args.meta.read_text(encoding="utf-8"))
+    as_of = date.fromisoformat(meta["as_of"])
+    app = create_application(sys.argv[:1])
+    session = _open(args.db)
+    window = MainWindow(session, demo=True, clock=lambda: as_of, settings=None)
+    result = {"search_ms": measure_search(session, meta["samples"])}
+    result["open_person_ms"], result["ledger_service_ms"] = measure_open_person(app, window, meta["samples"])
+    result["notice_ms"] = measure_notices(notices_to_render(session, meta["samples"], as_of))
+    if args.import_csv:
+        result["import"] = measure_import(session, args.import_csv, date.fromisoformat(meta["import_today"]))
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    session.close()
+    if profiler is not None:
+        profiler.stop()
+        args.profile.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+    print("PROBE " + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
