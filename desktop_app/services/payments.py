@@ -142,7 +142,7 @@ def contribution_case(person: dict, month: str, on: date) -> dict:
 
 
 def _check_payment(session, person, months, paid_on, receipt_no, today) -> list[str]:
-    if not months:
+    if not months or not all(isinstance(m, date) for m in months):
         raise InputError("months", "请选择要登记缴费的月份")
     if not isinstance(paid_on, date):
         raise InputError("paid_on", "请填写缴费日期")
@@ -226,6 +226,8 @@ def void_payment(session: Session, person_id: int, month: date, reason: str, tod
     audit log has both. The month can then be recorded again. 复核员 or 管理员 only."""
     require(session, "correct")
     _person(session, person_id)
+    if not isinstance(month, date):
+        raise InputError("months", "请选择要作废的月份")
     key = month_str(month)
     if key not in ledger_store.months(session.db, person_id):
         raise InputError("months", f"{key} 没有缴费记录，无需作废")
