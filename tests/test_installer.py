@@ -142,3 +142,13 @@ def test_authenticode_tells_a_missing_root_from_a_bad_signature():
     assert any("certificate signature failure" in p for p in problems)
     assert any("bad signature" in p for p in problems)
     assert authenticode._problems("Calculated message digest : AB  MISMATCH!!!")
+
+
+def test_every_qt_module_the_app_imports_is_shipped():
+    """The installer keeps only the listed PySide6 modules: a new import must be added to bundle.toml."""
+    used = set()
+    for path in (REPO / "desktop_app").rglob("*.py"):
+        used |= set(re.findall(r"PySide6\.(Qt\w+)", path.read_text(encoding="utf-8")))
+    assert used, "no PySide6 import found: the scan is broken"
+    assert used <= set(BUNDLE["qt"]["modules"]), f"add to installer/bundle.toml [qt] modules: {used - set(BUNDLE['qt']['modules'])}"
+    assert {"platforms/qwindows.dll", "platforms/qoffscreen.dll"} <= set(BUNDLE["qt"]["plugins"])
