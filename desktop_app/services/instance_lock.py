@@ -20,6 +20,10 @@ from desktop_app.store.db import StoreError
 INFO_OFFSET = 16  # the holder's details are written past the locked byte, where others may read them
 
 
+class InstanceLocked(StoreError):
+    """Another program holds this data file."""
+
+
 def lock_path(data_path: Path) -> Path:
     return Path(data_path).with_name(Path(data_path).name + ".lock")
 
@@ -39,7 +43,7 @@ class InstanceLock:
         if not _try_lock(handle):
             holder = _read_holder(self.path)
             handle.close()
-            raise StoreError("该数据文件已由另一个经办台程序打开" + (f"（{holder}）" if holder else "")
+            raise InstanceLocked("该数据文件已由另一个经办台程序打开" + (f"（{holder}）" if holder else "")
                              + "。同一数据文件同时只能由一个程序使用，以免数据互相覆盖；请先关闭另一个程序。")
         self._file = handle
         info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user(),
