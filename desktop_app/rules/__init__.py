@@ -44,7 +44,7 @@ def decide(case: dict, office_parameters: dict | None = None) -> dict:
     if not isinstance(case, dict):
         raise RuleError("invalid_input", "案例应为 JSON 对象", None)
     question = case.get("question")
-    if question not in QUESTIONS:
+    if not isinstance(question, str) or question not in QUESTIONS:
         raise RuleError("invalid_input", f"不支持的事项：{question}（可选：{'、'.join(QUESTIONS)}）", "question")
     j = get_jurisdiction(case.get("jurisdiction"))
     on = date_field(case, "date", "date")

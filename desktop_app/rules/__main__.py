@@ -13,7 +13,7 @@ def main(argv: list[str]) -> int:
     try:
         with open(argv[0], encoding="utf-8-sig") as f:
             case = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         print(json.dumps({"error": {"code": "invalid_input", "message": f"无法读取案例文件：{e}", "field": None}},
                          ensure_ascii=False))
         return 1
