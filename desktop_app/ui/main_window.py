@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         jurisdiction = JURISDICTIONS.get(office.jurisdiction)
         place = jurisdiction.name if jurisdiction else (office.jurisdiction or "未设置")
         self.office_status.setText(f"经办机构：{office.name or '未设置'}（{place}）")
-        self.operator_status.setText(f"操作员：{self.session.operator}")
+        self.operator_status.setText(f"操作员：{self.session.operator}" + self._role_text())
         self.parameters_status.setText(self._parameter_version_text())
         self.data_status.setText(f"数据文件：{elide_path(self.session.path)}")
         self.data_status.setToolTip(str(self.session.path))
@@ -154,6 +154,16 @@ class MainWindow(QMainWindow):
             title += f"（{DEMO_MARK}数据库，数据非真实）"
             self.office_status.setText(f"【{DEMO_MARK}】" + self.office_status.text())
         self.setWindowTitle(title)
+
+    def _role_text(self) -> str:
+        """（经办员） after a logged-in operator's name; nothing for the trusted system session of tests."""
+        from desktop_app.services.permissions import ROLES
+
+        role = getattr(self.session, "role", None)
+        if role not in ROLES:
+            return ""
+        name = getattr(self.session, "full_name", "")
+        return (f" {name}" if name and name != self.session.operator else "") + f"（{ROLES[role]}）"
 
     def _parameter_version_text(self) -> str:
         """Rule version plus the date of the newest parameter value in force today (and whether it is demo)."""
