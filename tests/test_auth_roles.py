@@ -11,28 +11,35 @@ from desktop_app.services.payments import record_payment, void_payment
 from desktop_app.services.people import get_person, search_people
 from desktop_app.services.permissions import PermissionDenied
 from desktop_app.services.retirement import add_correction
-from desktop_app.services.session import open_session
 from desktop_app.services.settings import set_office, set_setting
-from tests.conftest import FIXED_NOW, TODAY
+from auth_fixtures import ADMIN_PASSWORD, staffed, staffed_path, staffed_template  # noqa: F401
+from tests.conftest import TODAY, make_id
 
-PASSWORD = "Counter2025"
+PASSWORD = "Counter2025"  # STAFF_PASSWORD is PASSWORD + "x"
 
 
 @pytest.fixture
-def office(db_path, enrolled):
-    """A data file with one person paid Jan–Mar, the administrator set up, a clerk and a reviewer."""
-    person_id = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 3, 1))
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
-    auth.ensure_first_admin(s)
-    auth.login(s, "admin", "admin")
-    auth.change_password(s, "admin", "Admin2025x")
-    for username, role in (("jb", "clerk"), ("fh", "reviewer")):
-        auth.login(s, "admin", "Admin2025x")
-        operators.create_operator(s, username, "某某", role, PASSWORD)
-        auth.login(s, username, PASSWORD)
-        auth.change_password(s, PASSWORD, PASSWORD + "x")
-    yield s, person_id
-    s.close()
+def office(staffed, enrolled_in):
+    """One person paid Jan–Mar; the administrator, a clerk jb and a reviewer fh on file, nobody logged in."""
+    return staffed, enrolled_in(staffed)
+
+
+@pytest.fixture
+def enrolled_in():
+    def make(s):
+        from desktop_app.services.enrolment import EnrolmentForm, enrol
+        from desktop_app.services.payments import record_months
+
+        auth.login(s, "admin", ADMIN_PASSWORD)
+        form = EnrolmentForm(make_id(seq=101), "王建国", "13800000000", "信阳市浉河区", "freelancer", ["hukou"], False,
+                             "with_account", None, date(2025, 1, 1))
+        person_id = enrol(s, form, date(2025, 1, 5)).person_id
+        for m in (1, 2, 3):
+            record_months(s, person_id, [date(2025, m, 1)], date(2025, m, 10), f"R{m}", TODAY)
+        auth.logout(s)
+        return person_id
+
+    return make
 
 
 def counts(s) -> tuple:
@@ -71,6 +78,7 @@ def test_a_reviewer_may_void_and_correct_but_not_administer(office):
 
 def test_a_clerk_sees_id_numbers_masked_in_lists_and_whole_for_the_person_at_the_counter(office):
     s, person_id = office
+    auth.login(s, "admin", ADMIN_PASSWORD)
     full = get_person(s, person_id).id_number
     auth.login(s, "jb", PASSWORD + "x")
     [hit] = search_people(s, "王建国")
@@ -85,6 +93,7 @@ def test_a_refusal_is_not_an_error_of_the_input_but_is_shown_the_same_way(office
     from desktop_app.services.errors import InputError
 
     s, _ = office
+    auth.login(s, "jb", PASSWORD + "x")
     auth.lock(s)
     with pytest.raises(InputError) as e:   # every screen that shows an InputError shows this one too
         search_people(s, "王")

@@ -1,0 +1,124 @@
+"""Opening the data file at start: one program per file, and a restore offer when the file cannot be opened.
+
+The quick integrity check is not run here (it runs after the window shows: ui/safety.py), so a big file
+starts at once; a file too damaged to open at all gets the restore dialog straight away.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHeaderView, QMessageBox, QVBoxLayout
+
+from desktop_app.services import backup, instance_lock, restore
+from desktop_app.services.errors import InputError, StoreError
+from desktop_app.services.session import Session, open_session
+from desktop_app.ui.field_errors import FieldErrors
+from desktop_app.ui.forms import load_form
+from desktop_app.ui.tab_base import compact_rows
+
+
+class RestoreAtStartDialog(QDialog):
+    """The data file cannot be opened: pick a backup, give its administrator's password, restore."""
+
+    def __init__(self, data_path: Path, problem: str, folders: list[Path], parent=None):
+        super().__init__(parent)
+        self.data_path = Path(data_path)
+        self.result_ = None
+        self.setWindowTitle("数据文件无法打开")
+        QVBoxLayout(self).setContentsMargins(12, 10, 12, 10)
+        self.ui = load_form("restore_start_dialog.ui", self)
+        self.errors = FieldErrors(self.ui)
+        self.ui.message_label.setText(
+            f"数据文件 {self.data_path} 无法打开：\n{problem}\n\n可以从备份恢复：损坏的文件会原样改名保留，"
+            "然后用所选备份代替它。请选择最近的一份备份。")
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels(["备份时间", "类型", "位置"])
+        self.ui.backups_view.setModel(self.model)
+        compact_rows(self.ui.backups_view)
+        self.ui.backups_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        seen = set()
+        for folder in folders:
+            for item in backup.list_backups(folder, self.data_path):
+                if item.path not in seen:
+                    seen.add(item.path)
+                    self._add(item.path, f"{item.made_at:%Y-%m-%d %H:%M:%S}", backup.TAGS.get(item.tag, item.tag))
+        self.model.sort(0, Qt.SortOrder.DescendingOrder)
+        if self.model.rowCount():
+            self.ui.backups_view.selectRow(0)
+        else:
+            self.errors.set("backup", "在默认备份位置没有找到备份，请点击“选择其他备份文件”（如U盘上的备份）。")
+        self.ui.browse_button.clicked.connect(self._browse)
+        self.ui.restore_button.clicked.connect(self.restore)
+        self.ui.quit_button.clicked.connect(self.reject)
+        self.ui.password_edit.returnPressed.connect(self.restore)
+        self.resize(720, 480)
+
+    def _add(self, path: Path, when: str, kind: str) -> None:
+        cells = [QStandardItem(when), QStandardItem(kind), QStandardItem(str(path.parent))]
+        cells[0].setData(str(path), Qt.ItemDataRole.UserRole)
+        self.model.appendRow(cells)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "经办台备份 (*.sqlite3);;所有文件 (*)")
+        if path:
+            self.choose(Path(path))
+
+    def choose(self, path: Path) -> None:
+        self._add(path, "（手动选择）", "备份文件")
+        self.ui.backups_view.selectRow(self.model.rowCount() - 1)
+
+    def selected(self) -> Path | None:
+        rows = self.ui.backups_view.selectionModel().selectedRows()
+        return Path(self.model.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)) if rows else None
+
+    def restore(self) -> bool:
+        self.errors.clear()
+        chosen = self.selected()
+        if chosen is None:
+            self.errors.set("backup", "请选择一份备份")
+            return False
+        self.ui.status_label.setText("正在检查备份并恢复，请稍候…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents()
+        try:
+            self.result_ = restore.restore_damaged_file(self.data_path, chosen, self.ui.username_edit.text(),
+                                                        self.ui.password_edit.text())
+        except (InputError, StoreError) as error:
+            self.ui.status_label.setText("")
+            self.errors.show(error)
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        QMessageBox.information(self, "已恢复", f"已从备份恢复。{self.result_.check.message}\n"
+                                               f"损坏的文件已改名保留为 {self.result_.saved_current}。")
+        self.accept()
+        return True
+
+
+def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Session | None:
+    """Lock the file for this program, open it (operator None: a login follows); offer a restore when it
+    cannot be opened. None when the program should end (message already shown)."""
+    path = Path(path)
+    try:
+        lock = instance_lock.acquire(path)
+    except StoreError as error:  # InstanceLocked, or a folder that cannot take the lock file
+        QMessageBox.critical(None, "无法启动", error.message)
+        return None
+    while True:
+        try:
+            session = open_session(path, operator=None, check=False)
+        except StoreError as error:
+            if "更新版本" in error.message:  # not damaged: a newer program's file
+                QMessageBox.critical(None, "无法打开数据文件", f"{path}\n{error.message}")
+                lock.release()
+                return None
+            folders = [backup.default_folder(path)] + list(backup_folders or [])
+            if RestoreAtStartDialog(path, error.message, folders).exec() != QDialog.DialogCode.Accepted:
+                lock.release()
+                return None
+            continue
+        session.instance_lock = lock
+        return session

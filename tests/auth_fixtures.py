@@ -1,0 +1,65 @@
+"""A data file with operators (built once per test run: each scrypt hash costs a tenth of a second).
+
+staffed_path: like conftest's db_path (信阳市 office, demo wages) plus the administrator `admin` (password
+ADMIN_PASSWORD), a clerk `jb` and a reviewer `fh` (password STAFF_PASSWORD), all past their first login.
+staffed: an application session on a private copy, nobody logged in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+ADMIN_PASSWORD = "Admin2025x"
+INITIAL_PASSWORD = "Counter2025"
+STAFF_PASSWORD = "Counter2025x"
+
+
+@pytest.fixture(scope="session")
+def staffed_template(tmp_path_factory):
+    from desktop_app.services import auth, operators
+    from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.session import open_session
+    from desktop_app.services.settings import set_office
+    from tests.conftest import FIXED_NOW, OFFICE_NAME, TODAY
+
+    path = tmp_path_factory.mktemp("staffed") / "flexins.sqlite3"
+    system = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
+    set_office(system, "xinyang", OFFICE_NAME)
+    enter_demo_parameters(system, "xinyang", TODAY)
+    system.close()
+    s = open_session(path, operator=None, clock=lambda: FIXED_NOW)
+    try:
+        auth.ensure_first_admin(s)
+        auth.login(s, "admin", "admin")
+        auth.change_password(s, "admin", ADMIN_PASSWORD)
+        for username, role in (("jb", "clerk"), ("fh", "reviewer")):
+            auth.login(s, "admin", ADMIN_PASSWORD)
+            operators.create_operator(s, username, "测试" + username, role, INITIAL_PASSWORD)
+            auth.login(s, username, INITIAL_PASSWORD)
+            auth.change_password(s, INITIAL_PASSWORD, STAFF_PASSWORD)
+        auth.logout(s)
+    finally:
+        s.close()
+    return path
+
+
+@pytest.fixture
+def staffed_path(staffed_template, tmp_path):
+    target = tmp_path / "flexins.sqlite3"
+    source, dest = sqlite3.connect(staffed_template), sqlite3.connect(target)
+    source.backup(dest)
+    source.close()
+    dest.close()
+    return target
+
+
+@pytest.fixture
+def staffed(staffed_path):
+    from desktop_app.services.session import open_session
+    from tests.conftest import FIXED_NOW
+
+    s = open_session(staffed_path, operator=None, clock=lambda: FIXED_NOW)
+    yield s
+    s.close()
