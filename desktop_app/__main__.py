@@ -1,4 +1,4 @@
-"""python -m desktop_app [--demo | --db PATH] [--operator NAME] [--selftest OUTDIR]"""
+"""python -m desktop_app [--demo | --db PATH] [--selftest OUTDIR]"""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     where.add_argument("--db", type=Path, metavar="PATH", help="open this data file instead of the default")
     where.add_argument("--selftest", type=Path, metavar="OUTDIR",
                        help="self-check on a fresh database in OUTDIR; writes OUTDIR/result.json")
-    parser.add_argument("--operator", default="管理员", help="operator name recorded with every action")
     return parser.parse_args(argv)
 
 
@@ -60,13 +59,26 @@ def main(argv: list[str] | None = None) -> int:
             print(result.get("error", ""), file=sys.stderr)
         return 0 if result["ok"] else 1
 
-    from PySide6.QtCore import QSettings
+    return run_window(app, args)
 
-    from desktop_app.services.session import default_data_path, demo_data_path, open_session
+
+def run_window(app, args: argparse.Namespace) -> int:
+    """Open the file (one program per file, restore offered when it cannot open), log in, show the window;
+    the integrity check and the backup at start run after it shows (ui/safety.py)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from desktop_app.services import auth
+    from desktop_app.services.permissions import may
+    from desktop_app.services.session import default_data_path, demo_data_path
     from desktop_app.services.settings import get_office, get_setting
+    from desktop_app.services.errors import InputError
     from desktop_app.store.db import StoreError
+    from desktop_app.ui.login_dialog import LoginDialog
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.safety import FOLDER_KEY, SafetyControls, install_excepthook
     from desktop_app.ui.settings_dialog import SettingsDialog
+    from desktop_app.ui.startup import open_data_file
 
     if args.demo:
         path = demo_data_path()
@@ -74,18 +86,38 @@ def main(argv: list[str] | None = None) -> int:
             _build_demo(app, path)
     else:
         path = args.db or default_data_path()
+    settings = QSettings()
+    remembered = settings.value(FOLDER_KEY)
+    session = open_data_file(path, [Path(remembered)] if remembered else [])
+    if session is None:
+        return 1
+    window = None
+    install_excepthook(lambda: window)
     try:
-        session = open_session(path, operator=args.operator)
-    except StoreError as error:
-        return _fatal(f"{path}\n{error.message}")
-    demo = args.demo or bool(get_setting(session, "demo"))
-    if not get_office(session).jurisdiction:
-        # first start on a new data file: the administrator sets the office before anything else
-        SettingsDialog(session, date.today).exec()
-    window = MainWindow(session, demo=demo, settings=QSettings())
-    window.show()
-    try:
-        return app.exec()
+        demo = args.demo or bool(get_setting(session, "demo"))
+        try:
+            if demo:  # a demo file (never real data) logs in as the demo administrator, and says so
+                auth.demo_login(session)
+            else:
+                auth.ensure_first_admin(session)
+                if LoginDialog(session).exec() != QDialog.DialogCode.Accepted:
+                    return 0
+        except (StoreError, InputError) as error:
+            return _fatal(f"{path}\n{error.message}")
+        if not get_office(session).jurisdiction:
+            if may(session, "admin"):
+                # first start on a new data file: the administrator sets the office before anything else
+                SettingsDialog(session, date.today).exec()
+            else:
+                QMessageBox.information(None, "尚未设置经办机构", "请管理员先登录，在“设置”中选择统筹地区并填写经办机构名称。")
+        window = MainWindow(session, demo=demo, settings=settings)
+        safety = SafetyControls(window, session, demo=demo, settings=settings)
+        window.show()
+        safety.start()
+        try:
+            return app.exec()
+        finally:
+            safety.shutdown()
     finally:
         session.close()
 
