@@ -6,8 +6,10 @@ rule refusals become InputError on the form field they concern (parameter proble
 "parameters.<name>"). Every write is one transaction with its audit entry; a full disk, a read-only or locked file raise
 errors.StoreError (Chinese .message) after the rollback.
 
-session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock)
-                open_session(path, operator="管理员", clock=...) -> Session   (raises errors.StoreError)
+session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked, ...)
+                open_session(path, operator="管理员", clock=..., check=True, exclusive=False) -> Session
+                    (raises errors.StoreError). A named operator is trusted code (role "system": tests, self-check,
+                    benchmark); the application passes operator=None and logs someone in with auth.login.
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
                 demo_data_path() -> Path         (demo.sqlite3 beside it)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
@@ -36,5 +38,19 @@ parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
                 set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)
                 parameter_change_impact(session, name, valid_from, jurisdiction=None) -> int
 audit_log.py    verify_chain(session) -> store.audit.ChainCheck ; audit_entries(session, limit=200) -> list[dict]
+permissions.py  require(session, "read"|"counter"|"correct"|"list_id_numbers"|"admin") raises PermissionDenied
+                    (an InputError with field None, Chinese) ; may(session, permission) -> bool (for the screens)
+auth.py         ensure_first_admin(session) ; login(session, username, password) -> LoginResult ; logout ; lock ;
+                unlock(session, password, username=None) ; change_password(session, old, new, repeat) ;
+                demo_login(session) (demo files only) ; hash_password / check_password (scrypt)
+operators.py    list_operators ; create_operator ; update_operator(role=, active=, full_name=) ; reset_password ;
+                unlock_operator                                                       (管理员)
+instance_lock.py acquire(path) -> InstanceLock (raises InstanceLocked, a StoreError naming the holder)
+integrity.py    check_integrity(path, quick=True, cancel=None) -> IntegrityResult(ok, message, problems, seconds)
+backup.py       plan_backup(session, manual=False) -> BackupJob ; run_backup(job, progress, cancel) -> BackupResult
+                (any thread) ; list_backups(folder, data_path) ; backup_due ; backup_folder(session)
+restore.py      verify_backup(path) -> BackupCheck ; plan_restore(session, path) ; run_restore(job, progress, cancel) ;
+                finish_restore(session) ; restore_damaged_file(data_path, backup, username, password)
+export.py       plan_export(session, folder, full_id_numbers=False) ; run_export(job, progress, cancel) -> ExportResult
 demo.py         build_demo_database(path, today) -> Path
 """
