@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.services import auth
 from desktop_app.services.session import open_session
 from tests.conftest import FIXED_NOW
-from auth_fixtures import staffed, staffed_path, staffed_template  # noqa: F401
+from auth_fixtures import ADMIN_PASSWORD, staffed, staffed_path, staffed_template  # noqa: F401
 from ui_fixtures import TODAY, click, type_into
 
 PASSWORD = "Counter2025"  # STAFF_PASSWORD is PASSWORD + "x"
@@ -219,3 +219,19 @@ def test_operators_are_added_through_the_dialog(qtbot, staffed):
     dialog.ui.operators_view.selectRow([r.username for r in dialog.rows].index("admin"))
     click(qtbot, ui.toggle_active_button)
     assert "不能停用自己" in ui.operator_error.text()
+
+
+def test_the_lock_minutes_are_set_in_the_operators_dialog(qtbot, staffed):
+    from desktop_app.services.settings import get_setting
+    from desktop_app.ui.operators_dialog import OperatorsDialog
+
+    auth.login(staffed, "admin", ADMIN_PASSWORD)
+    dialog = OperatorsDialog(staffed)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.ui.idle_lock_minutes_spin.value() == 10 and dialog.ui.login_lock_minutes_spin.value() == 15
+    dialog.ui.idle_lock_minutes_spin.setValue(3)
+    dialog.ui.login_lock_minutes_spin.setValue(30)
+    click(qtbot, dialog.ui.save_security_button)
+    assert dialog.ui.status_label.text() == "锁定设置已保存。"
+    assert get_setting(staffed, "idle_lock_minutes") == 3 and get_setting(staffed, "login_lock_minutes") == 30

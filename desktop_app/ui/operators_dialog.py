@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QInputDialog, QLineEdit, QVB
 from desktop_app.services import operators
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.permissions import ROLES
+from desktop_app.services.settings import get_setting, set_setting
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
@@ -51,7 +52,10 @@ class OperatorsDialog(QDialog):
         ui.unlock_button.clicked.connect(self.unlock)
         ui.toggle_active_button.clicked.connect(self.toggle_active)
         ui.close_button.clicked.connect(self.close)
-        self.resize(760, 520)
+        ui.idle_lock_minutes_spin.setValue(int(get_setting(session, "idle_lock_minutes")))
+        ui.login_lock_minutes_spin.setValue(int(get_setting(session, "login_lock_minutes")))
+        ui.save_security_button.clicked.connect(self.save_security)
+        self.resize(760, 600)
         self.refresh()
 
     def refresh(self, select_id: int | None = None) -> None:
@@ -123,6 +127,18 @@ class OperatorsDialog(QDialog):
         return row is not None and self._do(
             lambda: operators.update_operator(self.session, row.id, active=not row.active),
             f"{row.username} 已{'启用' if not row.active else '停用'}。")
+
+    def save_security(self) -> bool:
+        """自动锁定 and 密码错误锁定 minutes (settings, validated and audited by the service)."""
+        self.errors.clear()
+        try:
+            for key in ("idle_lock_minutes", "login_lock_minutes"):
+                set_setting(self.session, key, getattr(self.ui, f"{key}_spin").value())
+        except (InputError, StoreError) as error:
+            self.errors.show(error)
+            return False
+        self.ui.status_label.setText("锁定设置已保存。")
+        return True
 
     def ask_reset_password(self) -> QInputDialog | None:
         row = self.selected()
