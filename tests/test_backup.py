@@ -245,3 +245,16 @@ def test_integrity_check_reports_a_damaged_file_in_chinese(tmp_path, db_path):
     stop = threading.Event()
     stop.set()
     assert integrity.check_integrity(db_path, cancel=stop).ok in (None, True)  # a tiny file may finish first
+
+
+def test_read_only_checks_open_files_with_any_name(session, tmp_path):
+    from desktop_app.store.db import readonly_uri
+
+    odd = tmp_path / "U盘 备份#1 100%?" / "flexins-20250616-093000.sqlite3"
+    made = backup.run_backup(backup.BackupJob(session.path, odd.parent, 5, session.stamp(), "auto"))
+    assert integrity.check_integrity(made.path, quick=False).ok
+    assert restore.verify_backup(made.path).ok
+    conn = sqlite3.connect(readonly_uri(made.path), uri=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("CREATE TABLE x (y)")
+    conn.close()

@@ -10,11 +10,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desktop_app.store import audit
+from desktop_app.store.db import readonly_uri
 
 
 def verify_file(path: Path) -> audit.ChainCheck:
     # Read-only: checking must never change the file it checks (no migration, no new entry).
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(readonly_uri(path), uri=True)
     try:
         return audit.verify(Database(conn, execute_plugins=False))
     finally:

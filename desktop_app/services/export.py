@@ -26,7 +26,7 @@ from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
-from desktop_app.store.db import StoreError, atomic, connect
+from desktop_app.store.db import StoreError, atomic, connect, readonly_uri
 
 TABLE_NAMES = {"people": "参保人员", "ledger": "缴费记录", "ledger_voids": "作废的缴费记录", "decisions": "经办决定",
                "corrections": "缴费年限更正", "notices": "告知书存档", "parameters": "本机构参数", "imports": "税务导入批次",
@@ -109,7 +109,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     target = job.folder / f"经办台导出-{now():%Y%m%d-%H%M%S}"
     partial = target.with_name("." + target.name + ".partial")
     mask = not job.full_id_numbers
-    conn = sqlite3.connect(f"{job.data_path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(readonly_uri(job.data_path), uri=True, check_same_thread=False)
     files: dict[str, int] = {}
     try:
         partial.mkdir(parents=True)

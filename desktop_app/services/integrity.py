@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.store.db import readonly_uri
+
 DAMAGED_ADVICE = "请立即由管理员从最近的备份恢复（菜单“管理 → 备份与恢复”），并检查硬盘或U盘。"
 
 
@@ -33,7 +35,7 @@ def check_integrity(path: Path | str, quick: bool = True, cancel: threading.Even
     if not path.is_file():
         return IntegrityResult(False, f"找不到数据文件 {path}。")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         return IntegrityResult(False, f"数据文件无法打开（{exc}）。{DAMAGED_ADVICE}", [str(exc)])
     if cancel is not None:

@@ -27,7 +27,7 @@ from desktop_app.services.permissions import require
 from desktop_app.services.session import Session, load_office
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
-from desktop_app.store.db import StoreError, atomic, connect
+from desktop_app.store.db import StoreError, atomic, connect, readonly_uri
 from desktop_app.store.migrations import MIGRATIONS, migrate
 
 
@@ -57,8 +57,7 @@ class RestoreResult:
 
 
 def _open_ro(path: Path) -> Database:
-    return Database(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False),
-                    execute_plugins=False)
+    return Database(sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False), execute_plugins=False)
 
 
 def verify_backup(path: Path, cancel: threading.Event | None = None) -> BackupCheck:

@@ -7,6 +7,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -43,6 +44,15 @@ def connect(path: Path | str) -> Database:
         raise StoreError(f"数据文件 {path} 无法写入或已损坏：{exc}") from exc
     conn.execute("PRAGMA synchronous = FULL")
     return db
+
+
+def readonly_uri(path: Path | str) -> str:
+    """A `mode=ro` URI SQLite accepts for any path: POSIX, C:\\ drives and \\\\server\\share (Path.as_uri would
+    put a UNC server in the URI's authority, which SQLite refuses; a backup on a network share is common)."""
+    text = Path(path).resolve().as_posix()  # C:/data/x, //server/share/x on Windows
+    if not text.startswith("/"):
+        text = "/" + text  # C:/data -> /C:/data
+    return "file://" + quote(text, safe="/:") + "?mode=ro"
 
 
 @contextlib.contextmanager
