@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +17,11 @@ COLUMNS = ("身份证号", "姓名", "费款所属期", "缴费日期", "缴费�
 ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "证件号码": "身份证号", "所属期": "费款所属期",
            "票据号码": "票据号", "缴费额": "缴费金额", "实缴金额": "缴费金额"}
 HEADER_SEARCH_ROWS = 10
+READING = "读取并检查文件"
+PROGRESS_ROWS = 20_000
+ENCODING_NAMES = {"utf-8-sig": " UTF-8 ", "utf-8": " UTF-8 ", "gb18030": " GBK "}
+# progress(stage, done, total): stage a Chinese label; done and total in the stage's own unit (bytes, rows)
+Progress = Callable[[str, int, int], None]
 
 
 class FileProblem(Exception):
@@ -32,37 +39,76 @@ def _header_name(cell) -> str:
     return ALIASES.get(text, text)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+SNIFF_BYTES = 1 << 16
+
+
+def sniff_encoding(path: Path) -> str:
+    """utf-8-sig, utf-8 or gb18030 (a superset of GBK, which office software writes), from the file's start: the
+    header row is Chinese, so its bytes tell the encoding. The file is then read as a stream (issue 7)."""
+    with path.open("rb") as f:
+        head = f.read(SNIFF_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SNIFF_BYTES)
+        except UnicodeDecodeError:
+            encoding = "gb18030"
     try:
-        return data.decode("utf-8")
+        codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SNIFF_BYTES)
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")  # a superset of GBK, which office software writes
-    except UnicodeDecodeError:
+        if encoding == "utf-8-sig":
+            raise FileProblem("文件不是有效的 UTF-8 编码（开头有 UTF-8 标记但内容无法解码）") from None
         raise FileProblem("文件编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV 文件，或 Excel（.xlsx）文件") from None
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
-    try:
-        text = _decode(path.read_bytes())
-    except UnicodeDecodeError:
-        raise FileProblem("文件不是有效的 UTF-8 编码（开头有 UTF-8 标记但内容无法解码）") from None
-    if "\x00" in text:
+    if b"\x00" in head:
         raise FileProblem("文件中含有空字符（NUL），不是文本格式的 CSV 文件；Excel 文件请使用 .xlsx 格式")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise FileProblem(f"CSV 格式错误：{exc}", reader.line_num) from None
+    return encoding
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+class _Counting(io.RawIOBase):
+    """The file's bytes as read, counted, for a progress bar."""
+
+    def __init__(self, path: Path):
+        self._f = path.open("rb")
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._f.readinto(buffer)
+        self.done += n
+        return n
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def _csv_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list]]:
+    encoding = sniff_encoding(path)
+    raw = _Counting(path)
+    total = path.stat().st_size
+    with io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=encoding, newline="") as text:
+        first_line = text.readline()
+        delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+        reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
+        try:
+            for row in reader:
+                yield reader.line_num, row
+                if progress is not None and reader.line_num % PROGRESS_ROWS == 0:
+                    progress(READING, raw.done, total)
+        except csv.Error as exc:
+            raise FileProblem(f"CSV 格式错误：{exc}", reader.line_num) from None
+        except UnicodeDecodeError:
+            raise FileProblem(f"第 {reader.line_num + 1} 行附近的文字无法按{ENCODING_NAMES[encoding]}编码读取：文件中混有"
+                              "不同编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件", reader.line_num + 1) from None
+    if progress is not None:
+        progress(READING, total, total)
+
+
+def _xlsx_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -73,19 +119,23 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
         raise FileProblem(f"无法读取 Excel 文件（{type(exc).__name__}）：请确认是 .xlsx 格式且未损坏") from None
     try:
         sheet = book.worksheets[0]
+        total = sheet.max_row or 0
         for i, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield i, list(row)
+            if progress is not None and i % PROGRESS_ROWS == 0:
+                progress(READING, i, max(total, i))
     finally:
         book.close()
 
 
-def read_rows(path: Path) -> tuple[dict[str, int], Iterator[tuple[int, list]]]:
-    """({column: index}, the data rows as (row number in the file, cells)). Blank rows are left out."""
+def read_rows(path: Path, progress: Progress | None = None) -> tuple[dict[str, int], Iterator[tuple[int, list]]]:
+    """({column: index}, the data rows as (row number in the file, cells)), read as a stream; blank rows
+    (is_blank) are the reader's to skip. progress(stage, bytes or rows done, total) every PROGRESS_ROWS rows."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
+        rows = _xlsx_rows(path, progress)
     elif suffix in (".csv", ".txt", ""):
-        rows = _csv_rows(path)
+        rows = _csv_rows(path, progress)
     elif suffix == ".xls":
         raise FileProblem("不支持旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
     else:
@@ -100,16 +150,15 @@ def read_rows(path: Path) -> tuple[dict[str, int], Iterator[tuple[int, list]]]:
             missing = [c for c in COLUMNS if c not in index]
             if missing:
                 raise FileProblem("缺少列：" + "、".join(f"“{c}”" for c in missing), row_no, missing[0])
-            return index, _data(rows)
+            return index, rows
         if row_no >= HEADER_SEARCH_ROWS:
             break
     raise FileProblem("找不到表头：文件前10行中应有一行列名，包括 " + "、".join(COLUMNS))
 
 
-def _data(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
-    for row_no, cells in rows:
-        if any(c is not None and str(c).strip() for c in cells):
-            yield row_no, cells
+def is_blank(cells: list) -> bool:
+    """A row with nothing in it (the reader of read_rows skips it: it is no row of the file's data)."""
+    return not any(c is not None and str(c).strip() for c in cells)
 
 
 def cell_text(value) -> str:

@@ -1,0 +1,156 @@
+"""A tax-bureau file's checked rows in TEMP tables of this connection: checked against the ledger and written
+to it in SQL, so a million rows never become a million Python objects nor the whole ledger a Python set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+ROWS = "temp.tax_import_rows"
+KEYS = "temp.tax_import_keys"
+PEOPLE = "temp.tax_import_people"
+STATE = "temp.tax_import_state"
+
+
+def create(db: Database) -> None:
+    """Empty tables for a new check (the previous check's are dropped)."""
+    drop(db)
+    db.execute(f"""CREATE TABLE {ROWS} (
+        row_no INTEGER PRIMARY KEY,   -- the row's number in the file
+        person_id INTEGER NOT NULL,
+        month TEXT NOT NULL,
+        paid_on TEXT,
+        receipt TEXT,
+        key_no INTEGER,               -- the contribution standard the amount was checked against
+        clean INTEGER NOT NULL,       -- 1: no problem found row by row
+        paid INTEGER NOT NULL DEFAULT 0,
+        dup_of INTEGER                -- the earlier row for the same person and month
+    )""")
+    db.execute(f"""CREATE TABLE {KEYS} (
+        key_no INTEGER PRIMARY KEY, jurisdiction TEXT, mode TEXT, base_ratio TEXT, month TEXT, amount TEXT,
+        decision_id INTEGER)""")
+    db.execute(f"CREATE TABLE {STATE} (sha256 TEXT, today TEXT, clean INTEGER, total_rows INTEGER, ok_rows INTEGER,"
+               " rows_sha256 TEXT)")
+
+
+def drop(db: Database) -> None:
+    for table in (ROWS, KEYS, PEOPLE, STATE):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def add_rows(db: Database, rows: Iterable[tuple]) -> None:
+    """(row_no, person_id, month, paid_on, receipt, key_no, clean), streamed from the checker."""
+    db.conn.executemany(f"INSERT INTO {ROWS} (row_no, person_id, month, paid_on, receipt, key_no, clean)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def add_keys(db: Database, keys: Iterable[tuple]) -> None:
+    """(key_no, jurisdiction, mode, base_ratio, month, amount)."""
+    db.conn.executemany(f"INSERT INTO {KEYS} (key_no, jurisdiction, mode, base_ratio, month, amount)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", keys)
+
+
+def index(db: Database) -> None:
+    """One sort of the rows by person and month: the ledger is then probed and written in its own order."""
+    db.execute(f"CREATE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+
+
+def mark_paid(db: Database) -> int:
+    """Rows whose month is already in the ledger; returns how many."""
+    cursor = db.execute(
+        f"UPDATE {ROWS} SET paid = 1 WHERE row_no IN ("
+        f" SELECT t.row_no FROM {ROWS} AS t CROSS JOIN main.ledger AS l"
+        "  ON l.person_id = t.person_id AND l.month = t.month)")
+    return cursor.rowcount
+
+
+def mark_duplicates(db: Database) -> int:
+    """Rows repeating an earlier row's person and month (among months not already paid); returns how many."""
+    cursor = db.execute(
+        f"UPDATE {ROWS} SET dup_of = (SELECT min(e.row_no) FROM {ROWS} AS e WHERE e.person_id = {ROWS}.person_id"
+        f"  AND e.month = {ROWS}.month AND e.paid = 0)"
+        f" WHERE paid = 0 AND row_no IN ("
+        f"  SELECT t.row_no FROM {ROWS} AS t JOIN ("
+        f"   SELECT person_id, month, min(row_no) AS first FROM {ROWS} WHERE paid = 0"
+        "    GROUP BY person_id, month HAVING count(*) > 1) AS f"
+        "  ON t.person_id = f.person_id AND t.month = f.month AND t.row_no > f.first)")
+    return cursor.rowcount
+
+
+def flagged(db: Database, limit: int) -> list[tuple]:
+    """(row_no, month, paid, dup_of) of the rows marked, in file order, up to limit."""
+    return db.execute(f"SELECT row_no, month, paid, dup_of FROM {ROWS} WHERE paid = 1 OR dup_of IS NOT NULL"
+                      " ORDER BY row_no LIMIT ?", [limit]).fetchall()
+
+
+def flagged_clean(db: Database) -> int:
+    """Rows clean row by row but flagged against the ledger or the file."""
+    return db.execute(f"SELECT count(*) FROM {ROWS} WHERE clean = 1 AND (paid = 1 OR dup_of IS NOT NULL)").fetchone()[0]
+
+
+def snapshot_people(db: Database) -> None:
+    """What the check relied on for each person, to see at import time whether anything changed since."""
+    db.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
+    db.execute(f"CREATE TABLE {PEOPLE} AS SELECT p.id AS person_id, p.name, p.jurisdiction, p.mode, p.base_ratio,"
+               f" p.first_month FROM main.people AS p WHERE p.id IN (SELECT person_id FROM {ROWS})")
+
+
+def people_changed(db: Database) -> bool:
+    return db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {PEOPLE} AS t LEFT JOIN main.people AS p ON p.id = t.person_id"
+        " WHERE p.id IS NULL OR p.name IS NOT t.name OR p.jurisdiction IS NOT t.jurisdiction OR p.mode IS NOT t.mode"
+        " OR p.base_ratio IS NOT t.base_ratio OR p.first_month IS NOT t.first_month)").fetchone()[0] == 1
+
+
+def save_state(db: Database, sha256: str, today: str, clean: bool, total_rows: int, ok_rows: int,
+               rows_sha256: str) -> None:
+    db.execute(f"DELETE FROM {STATE}")
+    db.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, ?, ?, ?)", [sha256, today, int(clean), total_rows, ok_rows,
+                                                                  rows_sha256])
+
+
+def state(db: Database) -> dict | None:
+    """The last check on this connection, if its tables are still here."""
+    try:
+        row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256 FROM {STATE}").fetchone()
+    except Exception:  # sqlite3.OperationalError: no such table — nothing checked on this connection
+        return None
+    if row is None:
+        return None
+    return dict(zip(("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256"), row))
+
+
+def keys(db: Database) -> list[tuple]:
+    """(key_no, jurisdiction, mode, base_ratio, month, amount) of the standards the clean rows use."""
+    return db.execute(f"SELECT key_no, jurisdiction, mode, base_ratio, month, amount FROM {KEYS}"
+                      f" WHERE key_no IN (SELECT DISTINCT key_no FROM {ROWS}) ORDER BY key_no").fetchall()
+
+
+def set_decision(db: Database, key_no: int, decision_id: int) -> None:
+    db.execute(f"UPDATE {KEYS} SET decision_id = ? WHERE key_no = ?", [decision_id, key_no])
+
+
+def person_bounds(db: Database, parts: int) -> list[tuple[int, int]]:
+    """Person-id ranges splitting the rows in about equal parts, for progress while writing."""
+    low, high = db.execute(f"SELECT min(person_id), max(person_id) FROM {ROWS}").fetchone()
+    if low is None:
+        return []
+    step = max(1, (high - low + parts) // parts)
+    return [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
+
+
+def write_ledger(db: Database, first: int, last: int, import_id: int, operator: str, recorded_at: str) -> int:
+    """Insert the rows of persons first..last into the ledger, in the ledger's own (person, month) order."""
+    cursor = db.execute(
+        "INSERT INTO main.ledger (person_id, month, paid_on, amount, receipt_no, source, mode, decision_id, import_id,"
+        " operator, recorded_at)"
+        f" SELECT t.person_id, t.month, t.paid_on, k.amount, t.receipt, 'tax_import', k.mode, k.decision_id, ?, ?, ?"
+        f" FROM {ROWS} AS t JOIN {KEYS} AS k ON k.key_no = t.key_no"
+        " WHERE t.person_id BETWEEN ? AND ? ORDER BY t.person_id, t.month",
+        [import_id, operator, recorded_at, first, last])
+    return cursor.rowcount
+
+
+def people_count(db: Database) -> int:
+    return db.execute(f"SELECT count(DISTINCT person_id) FROM {ROWS}").fetchone()[0]
