@@ -12,7 +12,7 @@ TARGETS = {
     "open_person_ms_p95": (50, "max", "select a person until the payments tab shows the decided timeline"),
     "notice_ms_p95": (100, "max", "render one notice PDF (waiting period, lump sum)"),
     "import_rows_per_s": (200_000, "min", "tax-bureau file: dry run + import, rows per second"),
-    "import_vs_raw_sqlite": (2.0, "max", "(dry run + import) / raw sqlite3 executemany of the same rows (faster order)"),
+    "import_vs_raw_sqlite": (2.0, "max", "(dry run + import) / raw executemany of the same rows (faster order)"),
     "rss_mb": (300, "max", "peak RSS of the application process (MiB)"),
     "db_mb": (None, "max", "data file size (MiB)"),
 }
