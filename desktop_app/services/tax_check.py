@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,6 +25,7 @@ _MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})月?$")
 _DAY = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _AMOUNT_JUNK = str.maketrans("", "", ",，¥￥元 ")
 _RECEIPT = re.compile(r"^[0-9A-Za-z\-_/]{1,40}$")
+EXCEL_EPOCH, EXCEL_FIRST, EXCEL_LAST = date(1899, 12, 30), 36526, 73050
 _ORDER = {c: i for i, c in enumerate(COLUMNS)}
 
 
@@ -51,17 +52,27 @@ class Checked:
     rows_sha256: str = ""
 
 
+def excel_serial(text: str) -> date | None:
+    """A date Excel wrote as its day number (a date column formatted as a number, then saved as CSV): five
+    digits from 36526 (2000-01-01) to 73050 (2099-12-31). YYYYM spellings (19901–20999) never fall in it."""
+    if len(text) == 5 and text.isdigit() and EXCEL_FIRST <= int(text) <= EXCEL_LAST:
+        return EXCEL_EPOCH + timedelta(days=int(text))
+    return None
+
+
 def parse_month(text: str) -> str | None:
+    """2024-03, 202403, 2024/3, 2024年3月, and a whole date (an Excel date column: 2024/3/1) or day number."""
     m = _MONTH.match(text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    day = parse_day(text)
+    return None if day is None else f"{day.year:04d}-{day.month:02d}"
 
 
 def parse_day(text: str) -> date | None:
     m = _DAY.match(text)
     if not m:
-        return None
+        return excel_serial(text)
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
