@@ -86,21 +86,30 @@ class _Counting(io.RawIOBase):
         super().close()
 
 
+def _delimiter(head: list[str]) -> str:
+    """Tab for Excel's "Unicode text", else comma: decided on the header line (a title line above it has neither)."""
+    header = next((line for line in head if "身份证" in line), None)
+    lines = [header] if header is not None else head
+    tabs, commas = sum(line.count("\t") for line in lines), sum(line.count(",") for line in lines)
+    return "\t" if tabs > commas else ","
+
+
 def _csv_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list]]:
     encoding = sniff_encoding(path)
     raw = _Counting(path)
     total = path.stat().st_size
     with io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=encoding, newline="") as text:
-        first_line = text.readline()
-        delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-        reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter)
+        head = [text.readline() for _ in range(HEADER_SEARCH_ROWS)]
+        reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head))
+        # Row numbers as Excel shows them: a cell with a line break inside quotes is still one row.
+        row_no = 0
         try:
-            for row in reader:
-                yield reader.line_num, row
-                if progress is not None and reader.line_num % PROGRESS_ROWS == 0:
+            for row_no, row in enumerate(reader, start=1):
+                yield row_no, row
+                if progress is not None and row_no % PROGRESS_ROWS == 0:
                     progress(READING, raw.done, total)
         except csv.Error as exc:
-            raise FileProblem(f"CSV 格式错误：{exc}", reader.line_num) from None
+            raise FileProblem(f"CSV 格式错误：{exc}", row_no + 1) from None
         except UnicodeDecodeError:
             raise FileProblem(f"第 {reader.line_num + 1} 行附近的文字无法按{ENCODING_NAMES[encoding]}编码读取：文件中混有"
                               "不同编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件", reader.line_num + 1) from None
