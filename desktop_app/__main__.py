@@ -30,6 +30,7 @@ def _build_demo(app, path: Path) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
+    from desktop_app.notices.issue import render
     from desktop_app.services.demo import build_demo_database
 
     note = QLabel("正在生成示例数据库（约200名虚构参保人），请稍候…")
@@ -39,7 +40,7 @@ def _build_demo(app, path: Path) -> None:
     note.show()
     app.processEvents()
     try:
-        build_demo_database(path, date.today())
+        build_demo_database(path, date.today(), render)
     finally:
         note.close()
 

@@ -86,10 +86,11 @@ def demo_db_template(tmp_path_factory):
     """The demo database, built once per test run; copy it with `demo_db_path` before writing to it."""
     from datetime import date
 
+    from desktop_app.notices.issue import render
     from desktop_app.services.demo import build_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    return build_demo_database(path, date(2025, 6, 16))
+    return build_demo_database(path, date(2025, 6, 16), render)
 
 
 @pytest.fixture

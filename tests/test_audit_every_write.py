@@ -5,7 +5,7 @@ from datetime import date
 
 from desktop_app.services import auth, backup, export, operators, restore
 from desktop_app.services.enrolment import EnrolmentForm, enrol
-from desktop_app.services.notices import issue_notice
+from desktop_app.notices.issue import issue_notice
 from desktop_app.services.parameters import set_parameter
 from desktop_app.services.payments import record_payment, void_payment
 from desktop_app.services.retirement import add_correction, save_retirement, void_correction

@@ -57,9 +57,10 @@ def test_every_parameter_the_office_entered_is_marked_demo(demo_db_path):
 
 
 def test_the_same_day_gives_the_same_database(tmp_path, demo_db_template):
+    from desktop_app.notices.issue import render
     from desktop_app.services.demo import build_demo_database
 
-    again = build_demo_database(tmp_path / "again.sqlite3", DEMO_TODAY)
+    again = build_demo_database(tmp_path / "again.sqlite3", DEMO_TODAY, render)
     query = "SELECT id_number, name, first_month, mode FROM people ORDER BY id"
     ledger_q = "SELECT person_id, month, paid_on, amount, source FROM ledger ORDER BY person_id, month"
     a, b = sqlite3.connect(demo_db_template), sqlite3.connect(again)

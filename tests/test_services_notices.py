@@ -7,7 +7,8 @@ import pytest
 
 from desktop_app.services.enrolment import enrol
 from desktop_app.services.errors import InputError
-from desktop_app.services.notices import issue_notice, notices_for_person, reprint_notice, rerender_notice
+from desktop_app.notices.issue import issue_notice, rerender_notice
+from desktop_app.services.notices import notices_for_person, reprint_notice
 from desktop_app.services.payments import quote_back_payment
 from desktop_app.store import audit
 from tests.conftest import TODAY

@@ -30,9 +30,10 @@ retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
                 add_correction(session, person_id, kind, months, reason, today) -> int
                 void_correction(session, correction_id, reason, today) -> int
                 decide_retirement(session, person_id, today) -> dict ; save_retirement(...) -> int
-notices.py      issue_notice(session, person_id, kind, decision, today, replaces=None, decision_id=None)
+notices.py      issue_notice(session, person_id, kind, decision, today, render, replaces=None, decision_id=None)
                     -> IssuedNotice(serial, pdf, sha256)
-                reprint_notice(session, serial) -> bytes ; rerender_notice(session, serial) -> bytes
+                reprint_notice(session, serial) -> bytes ; notice_inputs(session, serial) -> dict
+                (the counter calls desktop_app.notices.issue.issue_notice, which passes the renderer)
                 notices_for_person(session, person_id) -> list[dict]
 parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
                 set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)

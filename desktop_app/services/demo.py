@@ -16,7 +16,7 @@ from pathlib import Path
 from desktop_app.services.demo_parameters import enter_demo_parameters
 from desktop_app.services.demo_people import PeopleMaker
 from desktop_app.services.enrolment import EnrolmentForm, enrol
-from desktop_app.services.notices import issue_notice
+from desktop_app.services.notices import Render, issue_notice
 from desktop_app.services.payments import contribution_case, record_months
 from desktop_app.services.retirement import add_correction, save_retirement
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
@@ -53,10 +53,10 @@ class Plan:
 
 
 class _Builder:
-    def __init__(self, session, today: date):
+    def __init__(self, session, today: date, render: Render | None):
         from desktop_app.rules import JURISDICTIONS
 
-        self.s, self.today, self.J = session, today, JURISDICTIONS
+        self.s, self.today, self.J, self.render = session, today, JURISDICTIONS, render
         self.people = PeopleMaker(SEED)
         self.rng = self.people.rng
         self.cur = today.replace(day=1)
@@ -194,12 +194,13 @@ class _Builder:
         from desktop_app.services.payments import ledger
 
         decision = ledger(self.s, plan.person_id, self.today).decision
-        if decision and decision.get("waiting_periods"):
-            issue_notice(self.s, plan.person_id, "waiting_period", decision, self.today)
+        if self.render and decision and decision.get("waiting_periods"):
+            issue_notice(self.s, plan.person_id, "waiting_period", decision, self.today, self.render)
 
 
-def build_demo_database(path: Path, today: date) -> Path:
-    """Create (or replace) the demo database at `path` as of `today`; returns the path."""
+def build_demo_database(path: Path, today: date, render: Render | None = None) -> Path:
+    """Create (or replace) the demo database at `path` as of `today`; returns the path.
+    With `render` (desktop_app.notices.issue.render) the waiting-period notices are issued and archived too."""
     path = Path(path)
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
@@ -207,7 +208,7 @@ def build_demo_database(path: Path, today: date) -> Path:
     try:
         set_office(session, *OFFICE)
         set_setting(session, "demo", True)
-        b = _Builder(session, today)
+        b = _Builder(session, today, render)
         for j in b.J:
             enter_demo_parameters(session, j, today)
         for j in b.J:

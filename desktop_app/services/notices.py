@@ -1,8 +1,13 @@
-"""Notices: render from a decision, archive the PDF with its sha256 and inputs, reprint byte for byte."""
+"""Notices: number and archive a rendered PDF with its sha256 and inputs, reprint byte for byte.
+
+Rendering belongs to desktop_app.notices, a layer above this one: callers pass its renderer in
+(desktop_app.notices.issue does), so services never import reportlab.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,13 +30,7 @@ class IssuedNotice:
     sha256: str
 
 
-def _render(notice: dict) -> bytes:
-    from desktop_app.notices import NoticeError, render_notice
-
-    try:
-        return render_notice(notice)
-    except NoticeError as error:
-        raise InputError(error.field if error.field in ("kind", "replaces") else None, error.message) from None
+Render = Callable[[dict], bytes]   # the notice dict -> PDF bytes; raises InputError when it cannot
 
 
 def is_demo(session: Session, decision: dict) -> bool:
@@ -44,7 +43,7 @@ def serial_prefix(jurisdiction: str, on: date) -> str:
     return f"{on.year}{INITIALS.get(jurisdiction, jurisdiction[:2].upper())}"
 
 
-def issue_notice(session: Session, person_id: int, kind: str, decision: dict, today: date,
+def issue_notice(session: Session, person_id: int, kind: str, decision: dict, today: date, render: Render,
                  replaces: str | None = None, decision_id: int | None = None) -> IssuedNotice:
     """出具通知书: serial "{YYYY}{XY}-{seq:06d}", the PDF archived with its sha256 and the notice inputs.
     `replaces` names an earlier serial of the same person that this notice corrects (复核员 or 管理员)."""
@@ -72,7 +71,7 @@ def issue_notice(session: Session, person_id: int, kind: str, decision: dict, to
             "person": {"name": person["name"], "id_number": person["id_number"]}, "decision": decision,
             "replaces": replaces, "demo": is_demo(session, decision),
         }
-        pdf = _render(notice)
+        pdf = render(notice)
         digest = hashlib.sha256(pdf).hexdigest()
         notice_store.insert(session.db, session.stamp(), {
             "serial": serial, "person_id": person_id, "kind": kind, "decision_id": decision_id, "inputs": notice,
@@ -91,12 +90,12 @@ def reprint_notice(session: Session, serial: str) -> bytes:
     return pdf
 
 
-def rerender_notice(session: Session, serial: str) -> bytes:
-    """Render the archived inputs again (a check: it gives the archived bytes)."""
+def notice_inputs(session: Session, serial: str) -> dict:
+    """The notice dict an archived notice was rendered from."""
     row = notice_store.by_serial(session.db, serial)
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
-    return _render(row["inputs"])
+    return row["inputs"]
 
 
 def notices_for_person(session: Session, person_id: int) -> list[dict]:

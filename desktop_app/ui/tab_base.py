@@ -86,7 +86,7 @@ class CounterTab(QWidget):
 
     def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None) -> NoticeDialog | None:
         """Issue (archive) a notice through the service, then open the print preview."""
-        from desktop_app.services.notices import issue_notice
+        from desktop_app.notices.issue import issue_notice
 
         try:
             issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
