@@ -23,7 +23,7 @@ from pathlib import Path
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
-from desktop_app.store import audit
+from desktop_app.store import audit, files
 from desktop_app.store import settings as settings_store
 from desktop_app.store.audit import Stamp
 from desktop_app.store.db import StoreError, atomic, connect
@@ -145,27 +145,15 @@ def _folder_error(folder: Path, exc: OSError) -> BackupError:
 def copy_database(data_path: Path, target: Path, progress: Progress | None = None,
                   cancel: threading.Event | None = None, pages: int = PAGES_PER_STEP) -> None:
     """The online backup of data_path into target (a new file), as one consistent snapshot."""
-    src = sqlite3.connect(str(data_path), isolation_level=None, check_same_thread=False)
-    dst = sqlite3.connect(str(target), check_same_thread=False)
-    try:
-        src.execute("BEGIN")
-        src.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the read snapshot the copy is taken from
+    def step(done, total):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if progress is not None:
+            progress(done, total)
 
-        def step(_status, remaining, total):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            if progress is not None:
-                progress(total - remaining, total)
-
-        src.backup(dst, pages=pages, progress=step)
-        src.execute("COMMIT")
-        dst.execute("PRAGMA journal_mode = DELETE")   # one self-contained file
-        check = dst.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise BackupError(f"备份副本检查未通过（{check}），数据文件可能已损坏。")
-    finally:
-        dst.close()
-        src.close()
+    check = files.snapshot_copy(data_path, target, step, pages)
+    if check != "ok":
+        raise BackupError(f"备份副本检查未通过（{check}），数据文件可能已损坏。")
 
 
 def _sha256(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""Is the data file sound? PRAGMA quick_check (or the full integrity_check) on its own read-only connection.
+"""Is the data file sound? SQLite's quick_check (or the full integrity_check) on its own read-only connection.
 
 Runs in any thread: on a file of several GB the check takes minutes, so the application starts at once and
 runs it in the background after the window shows (issue 7: start within a second); `cancel` stops it when
@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop_app.store.db import readonly_uri
+from desktop_app.store import files
 
 DAMAGED_ADVICE = "请立即由管理员从最近的备份恢复（菜单“管理 → 备份与恢复”），并检查硬盘或U盘。"
 
@@ -28,22 +28,18 @@ class IntegrityResult:
 
 def check_integrity(path: Path | str, quick: bool = True, cancel: threading.Event | None = None,
                     max_problems: int = 20) -> IntegrityResult:
-    """quick=True: PRAGMA quick_check (pages and structure, no index-to-table cross check), enough at start;
-    quick=False: PRAGMA integrity_check, for a backup about to be restored."""
+    """quick=True: quick_check (pages and structure, no index-to-table cross check), enough at start;
+    quick=False: integrity_check, for a backup about to be restored."""
     path = Path(path)
     started = time.monotonic()
     if not path.is_file():
         return IntegrityResult(False, f"找不到数据文件 {path}。")
     try:
-        conn = sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
+        conn = files.connect_readonly(path)
     except sqlite3.Error as exc:
         return IntegrityResult(False, f"数据文件无法打开（{exc}）。{DAMAGED_ADVICE}", [str(exc)])
-    if cancel is not None:
-        # called every 200,000 virtual-machine steps (rarely takes the GIL from the window); true interrupts
-        conn.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 200_000)
-    pragma = "quick_check" if quick else "integrity_check"
     try:
-        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}({int(max_problems)})")]
+        rows = files.integrity_check(conn, quick, max_problems, None if cancel is None else cancel.is_set)
     except sqlite3.OperationalError as exc:
         if cancel is not None and cancel.is_set():
             return IntegrityResult(None, "数据文件检查已取消。", [], time.monotonic() - started)

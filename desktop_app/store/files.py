@@ -1,0 +1,58 @@
+"""Whole data files: read-only opens, the online-backup copy, the integrity pragmas."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop_app.store.db import readonly_uri
+
+Step = Callable[[int, int], None]   # (pages done, pages in all); an exception it raises stops the copy
+
+
+def connect_readonly(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection any thread may use (backups, checks and exports run off the window's thread)."""
+    return sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False)
+
+
+def open_readonly(path: Path | str) -> Database:
+    return Database(connect_readonly(path), execute_plugins=False)
+
+
+def _progress(step: Step | None):
+    def progress(_status, remaining, total):
+        if step is not None:
+            step(total - remaining, total)
+    return progress
+
+
+def snapshot_copy(source: Path, target: Path, step: Step | None, pages: int) -> str:
+    """SQLite's online backup of `source` into the new file `target`, read inside one read transaction, so a
+    clerk saving meanwhile neither waits nor restarts the copy (WAL). The copy is one self-contained file
+    (rollback journal, not WAL). Returns its quick_check verdict: "ok" when the copy is sound."""
+    src = sqlite3.connect(str(source), isolation_level=None, check_same_thread=False)
+    dst = sqlite3.connect(str(target), check_same_thread=False)
+    try:
+        src.execute("BEGIN")
+        src.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the read snapshot the copy is taken from
+        src.backup(dst, pages=pages, progress=_progress(step))
+        src.execute("COMMIT")
+        dst.execute("PRAGMA journal_mode = DELETE")   # one self-contained file
+        return dst.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        dst.close()
+        src.close()
+
+
+def integrity_check(conn: sqlite3.Connection, quick: bool, max_problems: int,
+                    stop: Callable[[], bool] | None = None) -> list[str]:
+    """PRAGMA quick_check (pages and structure, no index-to-table cross check) or the full integrity_check:
+    ["ok"] or up to max_problems findings. `stop` is asked every 200,000 virtual-machine steps (so the check
+    seldom takes the GIL from the window); true interrupts the check with sqlite3.OperationalError."""
+    if stop is not None:
+        conn.set_progress_handler(lambda: 1 if stop() else 0, 200_000)
+    pragma = "quick_check" if quick else "integrity_check"
+    return [r[0] for r in conn.execute(f"PRAGMA {pragma}({int(max_problems)})")]
