@@ -10,16 +10,25 @@ from desktop_app.ui.labels import SOURCES, STATE_COLOURS, STATES, date_text, mon
 COLUMNS = ("月份", "缴费", "缴费日期", "金额（元）", "票据号", "来源", "待遇状态")
 STATE_COLUMN = 6
 UNPAID_COLOUR = QColor("#b3261e")
+UNPAID_BRUSH = QBrush(UNPAID_COLOUR)
+STATE_BRUSHES = {state: QBrush(QColor(colour)) for state, colour in STATE_COLOURS.items()}
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT, TOOLTIP, USER = (
+    int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+ROLES = frozenset((DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT, TOOLTIP, USER))
 
 
 class LedgerModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.months: list = []  # services.payments.LedgerMonth, prior (transferred) months first
+        self._texts: list[tuple | None] = []
 
     def set_ledger(self, ledger) -> None:
         self.beginResetModel()
         self.months = [] if ledger is None else list(ledger.prior) + list(ledger.months)
+        self._texts = [None] * len(self.months)
         self.endResetModel()
 
     def month_at(self, row: int):
@@ -42,27 +51,34 @@ class LedgerModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY):
+        # Called for every role of every visible cell on each repaint (about a thousand calls for one
+        # person): roles the model does not answer return first, and a row's texts are made once (issue 7).
+        if role not in ROLES:
             return None
-        entry = self.months[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self.months):
+            return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.BackgroundRole and column == STATE_COLUMN:
-            colour = STATE_COLOURS.get(entry.state)
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1 and not entry.paid:
-            return QBrush(UNPAID_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and entry.paid:
+        if role == DISPLAY:
+            texts = self._texts[row]
+            if texts is None:
+                texts = self._texts[row] = tuple(self._text(self.months[row], c) for c in range(len(COLUMNS)))
+            return texts[column]
+        entry = self.months[row]
+        if role == BACKGROUND:
+            return STATE_BRUSHES.get(entry.state) if column == STATE_COLUMN else None
+        if role == FOREGROUND:
+            return UNPAID_BRUSH if column == 1 and not entry.paid else None
+        if role == ALIGNMENT:
+            return RIGHT if column == 3 else None
+        if role == TOOLTIP:
+            if not entry.paid:
+                return None
             who = getattr(entry, "operator", None)
             at = getattr(entry, "recorded_at", None)
             return f"登记人：{who or '—'}　登记时间：{at or '—'}" if (who or at) else None
-        if role == Qt.ItemDataRole.UserRole:
-            return entry.state
-        return None
+        return entry.state  # UserRole
 
     @staticmethod
     def _text(entry, column: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QInputDialog
 
@@ -17,6 +17,24 @@ from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
 LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred")
+# The widest text each ledger column shows: widths are set once from these, not measured over every row of
+# every person (ResizeToContents asked the model for each cell of 120 months on each selection — issue 7).
+LEDGER_SAMPLES = ("2026年12月", "未缴", "2026-12-31", "9,999.99", "SW202612000000", "视同缴费",
+                  "暂停享受（享受待遇）")
+
+
+def fit_columns(view, samples) -> None:
+    """Column widths from the font for the header and a sample of the widest text; the clerk can still drag
+    them; single-line cells (no word wrap) paint quicker."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    view.setWordWrap(False)
+    metrics, model = view.fontMetrics(), view.model()
+    for column, sample in enumerate(samples):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        text_width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
+        header.resizeSection(column, text_width + 14)
 
 
 def months_from_to(first: date, last: date) -> list[date]:
@@ -35,9 +53,7 @@ class PaymentsTab(CounterTab):
         ui.ledger_view.setModel(self.model)
         compact_rows(ui.ledger_view)
         compact_rows(ui.compare_view)
-        header = ui.ledger_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        fit_columns(ui.ledger_view, LEDGER_SAMPLES)
         self.compare_model = QStandardItemModel(0, 3, self)
         self.compare_model.setHorizontalHeaderLabels(["缴纳时间", "应缴合计", "待遇起始"])
         ui.compare_view.setModel(self.compare_model)
