@@ -25,9 +25,10 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.integrity import check_integrity
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session, load_office
-from desktop_app.store import audit
+from desktop_app.store import audit, files
+from desktop_app.store import operators as operator_store
 from desktop_app.store.audit import Stamp
-from desktop_app.store.db import StoreError, atomic, connect, readonly_uri
+from desktop_app.store.db import StoreError, atomic, connect
 from desktop_app.store.migrations import MIGRATIONS, migrate
 
 
@@ -56,10 +57,6 @@ class RestoreResult:
     saved_current: Path | None   # the copy of the file as it was before the restore
 
 
-def _open_ro(path: Path) -> Database:
-    return Database(sqlite3.connect(readonly_uri(path), uri=True, check_same_thread=False), execute_plugins=False)
-
-
 def verify_backup(path: Path, cancel: threading.Event | None = None) -> BackupCheck:
     """Full integrity_check, a data file of this program (not of a newer version), the audit chain intact."""
     path = Path(path)
@@ -69,31 +66,31 @@ def verify_backup(path: Path, cancel: threading.Event | None = None) -> BackupCh
     if not integrity.ok:
         problems = "；".join(integrity.problems[:3]) or integrity.message
         return BackupCheck(False, f"该备份文件已损坏或无法读取（{problems}），请选择另一份备份。")
-    db = _open_ro(path)
+    db = files.open_readonly(path)
     try:
         tables = set(db.table_names())
         if not {"people", "ledger", "audit", "_sqlite_migrations"} <= tables:
             return BackupCheck(False, f"{path.name} 不是本经办台的数据文件或备份。")
         known = {m.name for m in MIGRATIONS._migrations}
-        applied = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'flexins'")]
+        applied = files.applied_migrations(db)
         newer = [name for name in applied if name not in known]
         if newer:
             return BackupCheck(False, "该备份由更新版本的经办台创建（" + "、".join(newer) + "），请先升级本程序。")
         chain = audit.verify(db)
         if not chain.ok:
             return BackupCheck(False, f"该备份的审计记录校验未通过：{chain.message} 该备份可能被改动过，不能用于恢复。")
-        people = db.execute("SELECT COUNT(*) FROM people").fetchone()[0]
-        ledger_rows = db.execute("SELECT COUNT(*) FROM ledger").fetchone()[0]
-        last = db.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        people = files.row_count(db, "people")
+        ledger_rows = files.row_count(db, "ledger")
+        last = audit.last_at(db)
         schema = applied[-1] if applied else None
     except sqlite3.DatabaseError as exc:
         return BackupCheck(False, f"该备份文件无法读取（{exc}）。")
     finally:
         db.close()
-    when = last[0].replace("T", " ") if last else "无"
+    when = last.replace("T", " ") if last is not None else "无"
     return BackupCheck(True, f"备份完好：{people} 名参保人，{ledger_rows} 条缴费记录，{chain.entries} 条审计记录"
                              f"（最后一条 {when}）。", schema, people, ledger_rows, chain.entries,
-                       last[0] if last else None)
+                       last)
 
 
 def plan_restore(session: Session, backup_path: Path) -> RestoreJob:
@@ -108,19 +105,13 @@ def plan_restore(session: Session, backup_path: Path) -> RestoreJob:
 
 
 def _copy_in(backup_path: Path, db: Database, progress: Progress | None, cancel: threading.Event | None) -> None:
-    src = _open_ro(backup_path)
-    try:
-        def step(_status, remaining, total):
-            if cancel is not None and cancel.is_set():
-                raise InputError("backup", "恢复已取消")
-            if progress is not None:
-                progress(total - remaining, total)
+    def step(done, total):
+        if cancel is not None and cancel.is_set():
+            raise InputError("backup", "恢复已取消")
+        if progress is not None:
+            progress(done, total)
 
-        src.conn.backup(db.conn, pages=PAGES_PER_STEP, progress=step)
-    finally:
-        src.close()
-    if db.journal_mode != "wal":
-        db.enable_wal()
+    files.copy_into(backup_path, db, step, PAGES_PER_STEP)
 
 
 def _after_copy(db: Database, stamp: Stamp, backup_path: Path, check: BackupCheck, saved: Path | None,
@@ -164,17 +155,16 @@ def finish_restore(session: Session) -> None:
 def _admin_in_backup(backup_path: Path, username: str, password: str) -> str:
     from desktop_app.services.auth import check_password
 
-    db = _open_ro(backup_path)
+    db = files.open_readonly(backup_path)
     try:
         if "operators" not in db.table_names():
             return f"{username}（备份早于操作员登录功能）"
-        rows = list(db.query("SELECT * FROM operators WHERE username = ? COLLATE NOCASE AND active = 1",
-                             [(username or "").strip()]))
+        row = operator_store.active_by_username(db, (username or "").strip())
     finally:
         db.close()
-    if not rows or rows[0]["role"] != "admin" or not check_password(password or "", rows[0]["password_hash"]):
+    if row is None or row["role"] != "admin" or not check_password(password or "", row["password_hash"]):
         raise InputError("password", "用户名或密码不正确，或该账户在此备份中不是管理员。")
-    return rows[0]["username"]
+    return row["username"]
 
 
 def restore_damaged_file(data_path: Path, backup_path: Path, username: str, password: str,

@@ -126,6 +126,12 @@ def verify(db: Database) -> ChainCheck:
     return ChainCheck(True, count, None, f"审计记录完整：共 {count} 条，校验链无断点。最后一条校验值 {prev_hash[:16]}…")
 
 
+def last_at(db: Database) -> str | None:
+    """When the newest entry was made (ISO time), None when the log is empty."""
+    row = db.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
 def entries(db: Database, limit: int = 200) -> list[dict]:
     """The newest entries first, for the administrator's view."""
     return list(db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))

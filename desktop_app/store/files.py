@@ -1,4 +1,4 @@
-"""Whole data files: read-only opens, the online-backup copy, the integrity pragmas."""
+"""Whole data files: read-only opens, the online-backup copies out and in, the integrity pragmas, what a file holds."""
 
 from __future__ import annotations
 
@@ -47,6 +47,17 @@ def snapshot_copy(source: Path, target: Path, step: Step | None, pages: int) -> 
         src.close()
 
 
+def copy_into(source: Path, db: Database, step: Step | None, pages: int) -> None:
+    """The online backup of the file `source` (opened read-only) over the open database `db`, which stays WAL."""
+    src = open_readonly(source)
+    try:
+        src.conn.backup(db.conn, pages=pages, progress=_progress(step))
+    finally:
+        src.close()
+    if db.journal_mode != "wal":
+        db.enable_wal()
+
+
 def integrity_check(conn: sqlite3.Connection, quick: bool, max_problems: int,
                     stop: Callable[[], bool] | None = None) -> list[str]:
     """PRAGMA quick_check (pages and structure, no index-to-table cross check) or the full integrity_check:
@@ -56,3 +67,12 @@ def integrity_check(conn: sqlite3.Connection, quick: bool, max_problems: int,
         conn.set_progress_handler(lambda: 1 if stop() else 0, 200_000)
     pragma = "quick_check" if quick else "integrity_check"
     return [r[0] for r in conn.execute(f"PRAGMA {pragma}({int(max_problems)})")]
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """The names of this program's migrations the file has had (a backup may be older or newer than the program)."""
+    return [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'flexins'")]
+
+
+def row_count(db: Database | sqlite3.Connection, table: str) -> int:
+    return db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]

@@ -45,6 +45,12 @@ def by_username(db: Database, username: str) -> dict | None:
     return _row(rows[0]) if rows else None
 
 
+def active_by_username(db: Database, username: str) -> dict | None:
+    """An enabled operator by username, in any letter case."""
+    rows = list(db.query("SELECT * FROM operators WHERE username = ? COLLATE NOCASE AND active = 1", [username]))
+    return _row(rows[0]) if rows else None
+
+
 def count(db: Database, role: str | None = None, active_only: bool = True) -> int:
     where, params = ["1 = 1"], []
     if role:
