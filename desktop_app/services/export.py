@@ -12,7 +12,6 @@ import csv
 import os
 import re
 import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -24,9 +23,9 @@ from desktop_app.services.backup import Cancelled, Progress
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
-from desktop_app.store import audit
+from desktop_app.store import audit, files
 from desktop_app.store.audit import Stamp
-from desktop_app.store.db import StoreError, atomic, connect, readonly_uri
+from desktop_app.store.db import StoreError, atomic, connect
 
 TABLE_NAMES = {"people": "参保人员", "ledger": "缴费记录", "ledger_voids": "作废的缴费记录", "decisions": "经办决定",
                "corrections": "缴费年限更正", "notices": "告知书存档", "parameters": "本机构参数", "imports": "税务导入批次",
@@ -95,9 +94,8 @@ def _cell(table: str, value, mask: bool):
     return text
 
 
-def _tables(conn: sqlite3.Connection) -> list[str]:
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                                        " ORDER BY name")]
+def _tables(snapshot: files.ReadSnapshot) -> list[str]:
+    names = snapshot.table_names()
     known = [t for t in TABLE_NAMES if t in names]
     return known + [t for t in names if t not in TABLE_NAMES]
 
@@ -109,17 +107,16 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     target = job.folder / f"经办台导出-{now():%Y%m%d-%H%M%S}"
     partial = target.with_name("." + target.name + ".partial")
     mask = not job.full_id_numbers
-    conn = sqlite3.connect(readonly_uri(job.data_path), uri=True, check_same_thread=False)
-    files: dict[str, int] = {}
+    snapshot = files.ReadSnapshot(job.data_path)
+    written: dict[str, int] = {}
     try:
         partial.mkdir(parents=True)
-        conn.execute("BEGIN")  # one snapshot for every table
-        tables = _tables(conn)
-        total = sum(conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables) or 1
+        snapshot.begin()  # one snapshot for every table
+        tables = _tables(snapshot)
+        total = sum(snapshot.count(t) for t in tables) or 1
         done = 0
         for table in tables:
-            cursor = conn.execute(f'SELECT * FROM "{table}"')
-            columns = [d[0] for d in cursor.description]
+            columns, cursor = snapshot.rows(table)
             keep = [i for i, c in enumerate(columns) if (table, c) not in NEVER]
             name = f"{TABLE_NAMES.get(table, table)}.csv"
             with open(partial / name, "w", encoding="utf-8-sig", newline="") as f:
@@ -134,11 +131,11 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
                             raise Cancelled()
                         if progress is not None:
                             progress(done + count, total)
-            files[table] = count
+            written[table] = count
             done += count
             if progress is not None:
                 progress(done, total)
-        (partial / "说明.txt").write_text(_readme(job, files), encoding="utf-8-sig")
+        (partial / "说明.txt").write_text(_readme(job, written), encoding="utf-8-sig")
         os.replace(partial, target)
     except OSError as exc:
         shutil.rmtree(partial, ignore_errors=True)
@@ -147,21 +144,21 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
         shutil.rmtree(partial, ignore_errors=True)
         raise
     finally:
-        conn.close()
+        snapshot.close()
     db = connect(job.data_path)
     try:
         with atomic(db):
             audit.append(db, job.stamp, "export.csv", f"exports:{target.name}", None,
-                         {"folder": str(target), "rows": files, "id_numbers": "masked" if mask else "full"})
+                         {"folder": str(target), "rows": written, "id_numbers": "masked" if mask else "full"})
     finally:
         db.close()
-    return ExportResult(target, files, mask, time.monotonic() - started)
+    return ExportResult(target, written, mask, time.monotonic() - started)
 
 
-def _readme(job: ExportJob, files: dict) -> str:
+def _readme(job: ExportJob, written: dict) -> str:
     lines = ["灵活就业参保经办台 数据导出", f"数据文件：{job.data_path}", f"导出人：{job.stamp.operator}　时间：{job.stamp.at}",
              "身份证号：" + ("完整（请妥善保管，防止泄露）" if job.full_id_numbers else "已部分隐藏（如 4115**********1237）"),
              "编码：UTF-8（带BOM），可直接用 Excel 打开；较长的数字（身份证号、票据号）前有一个制表符，以免 Excel 改成科学计数法。",
              "说明：本导出供查阅和统计，不能用于恢复数据；恢复请使用备份文件。", "", "文件："]
-    lines += [f"  {TABLE_NAMES.get(t, t)}.csv　{n} 行" for t, n in files.items()]
+    lines += [f"  {TABLE_NAMES.get(t, t)}.csv　{n} 行" for t, n in written.items()]
     return "\r\n".join(lines) + "\r\n"

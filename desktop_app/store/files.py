@@ -1,9 +1,9 @@
-"""Whole data files: read-only opens, the online-backup copies out and in, the integrity pragmas, what a file holds."""
+"""Whole data files: read-only opens, online-backup copies out and in, integrity pragmas, what a file holds."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -76,3 +76,29 @@ def applied_migrations(db: Database) -> list[str]:
 
 def row_count(db: Database | sqlite3.Connection, table: str) -> int:
     return db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+
+
+class ReadSnapshot:
+    """Every table of a data file as of one moment: a read-only connection inside one read transaction."""
+
+    def __init__(self, path: Path | str):
+        self.conn = connect_readonly(path)
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def table_names(self) -> list[str]:
+        """The tables by name, SQLite's own (sqlite_%) left out."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+
+    def count(self, table: str) -> int:
+        return row_count(self.conn, table)
+
+    def rows(self, table: str) -> tuple[list[str], Iterator[tuple]]:
+        """The table's column names and its rows, read as they are iterated."""
+        cursor = self.conn.execute(f'SELECT * FROM "{table}"')
+        return [d[0] for d in cursor.description], cursor
+
+    def close(self) -> None:
+        self.conn.close()
