@@ -9,6 +9,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import require_office
 from desktop_app.services.session import Session
+from desktop_app.store import decisions as decision_store
 from desktop_app.store import parameters as parameter_store
 from desktop_app.store.db import atomic
 
@@ -93,10 +94,4 @@ def parameter_change_impact(session: Session, name: str, valid_from: date, juris
     """How many saved decisions used this parameter at or after valid_from: they keep their values, but the
     screen can tell the administrator that new decisions on the same cases would now differ."""
     jurisdiction = jurisdiction or require_office(session)
-    rows = session.db.execute(
-        "SELECT COUNT(*) FROM decisions, json_each(decisions.decision, '$.parameters_used') AS p"
-        " WHERE json_extract(decisions.decision, '$.jurisdiction') = ?"
-        " AND json_extract(p.value, '$.name') = ? AND decisions.decided_on >= ?",
-        [jurisdiction, name, valid_from.isoformat()],
-    ).fetchone()
-    return rows[0]
+    return decision_store.count_using_parameter(session.db, jurisdiction, name, valid_from.isoformat())

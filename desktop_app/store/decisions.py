@@ -45,3 +45,13 @@ def for_person(db: Database, person_id: int, question: str | None = None) -> lis
     if question:
         where, params = where + " AND question = ?", params + [question]
     return [_row(r) for r in db.query(f"SELECT * FROM decisions WHERE {where} ORDER BY id", params)]
+
+
+def count_using_parameter(db: Database, jurisdiction: str, name: str, since: str) -> int:
+    """Uses of the parameter in the trace of the jurisdiction's decisions made on or after `since` (ISO date)."""
+    return db.execute(
+        "SELECT COUNT(*) FROM decisions, json_each(decisions.decision, '$.parameters_used') AS p"
+        " WHERE json_extract(decisions.decision, '$.jurisdiction') = ?"
+        " AND json_extract(p.value, '$.name') = ? AND decisions.decided_on >= ?",
+        [jurisdiction, name, since],
+    ).fetchone()[0]
