@@ -106,17 +106,17 @@ def add_correction(session: Session, person_id: int, kind: str, months: int, rea
 def void_correction(session: Session, correction_id: int, reason: str, today: date) -> int:
     """撤销更正: a new entry that voids an earlier one, with its reason; nothing is edited in place."""
     require(session, "correct")
-    row = session.db.execute("SELECT person_id, kind FROM corrections WHERE id = ?", [correction_id]).fetchone()
-    if row is None or row[1] == "void":
+    row = correction_store.get(session.db, correction_id)
+    if row is None or row["kind"] == "void":
         raise InputError("correction", "找不到要撤销的更正记录")
-    if correction_id not in {c["id"] for c in correction_store.active(session.db, row[0])}:
+    if correction_id not in {c["id"] for c in correction_store.active(session.db, row["person_id"])}:
         raise InputError("correction", "该更正记录已被撤销")
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise InputError("reason", "请写明撤销原因，不少于4个字")
     with atomic(session.db):
-        return correction_store.insert(session.db, session.stamp(), row[0], "void", 0, reason, today.isoformat(),
-                                       voids=correction_id)
+        return correction_store.insert(session.db, session.stamp(), row["person_id"], "void", 0, reason,
+                                       today.isoformat(), voids=correction_id)
 
 
 def retirement_case(person: dict, record: RetirementRecord, today: date, hukou_in_province: bool | None = None,

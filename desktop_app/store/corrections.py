@@ -8,6 +8,11 @@ from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
 
 
+def get(db: Database, correction_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM corrections WHERE id = ?", [correction_id]))
+    return rows[0] if rows else None
+
+
 def for_person(db: Database, person_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM corrections WHERE person_id = ? ORDER BY id", [person_id]))
 
@@ -26,7 +31,7 @@ def insert(db: Database, stamp: Stamp, person_id: int, kind: str, months: int, r
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [person_id, kind, months, reason, voids, decided_on, stamp.operator, stamp.at],
     )
-    row = list(db.query("SELECT * FROM corrections WHERE id = ?", [cursor.lastrowid]))[0]
+    row = get(db, cursor.lastrowid)
     action = "correction.void" if kind == "void" else "correction.add"
     audit.append(db, stamp, action, f"people:{person_id}/corrections:{cursor.lastrowid}", None, row)
     return cursor.lastrowid
