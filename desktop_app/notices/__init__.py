@@ -2,23 +2,26 @@
 
 from datetime import date
 
-from . import layout, lump_sum, retirement, transfer, waiting_period
 from .errors import NoticeError
-
-KINDS = {
-    "waiting_period": waiting_period.content,
-    "lump_sum": lump_sum.content,
-    "transfer": transfer.content,
-    "retirement": retirement.content,
-}
-TITLES = {
-    "waiting_period": waiting_period.TITLE,
-    "lump_sum": lump_sum.TITLE,
-    "transfer": transfer.TITLE,
-    "retirement": retirement.TITLE,
-}
+from .titles import TITLES
 
 __all__ = ["KINDS", "TITLES", "NoticeError", "render_notice"]
+
+
+def __getattr__(name: str):
+    # reportlab takes a sixth of the application's start-up to import: it loads with the first notice (issue 7).
+    if name == "KINDS":
+        from . import lump_sum, retirement, transfer, waiting_period
+
+        kinds = {
+            "waiting_period": waiting_period.content,
+            "lump_sum": lump_sum.content,
+            "transfer": transfer.content,
+            "retirement": retirement.content,
+        }
+        globals()["KINDS"] = kinds
+        return kinds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_notice(notice: dict) -> bytes:
@@ -26,12 +29,14 @@ def render_notice(notice: dict) -> bytes:
 
     Raises NoticeError: not_applicable (the decision does not call for this kind), invalid_input,
     missing_glyph (a character the bundled font cannot print)."""
+    from . import layout
+
     _check(notice)
-    return layout.render(notice, KINDS[notice["kind"]](notice))
+    return layout.render(notice, __getattr__("KINDS")[notice["kind"]](notice))
 
 
 def _check(notice: dict) -> None:
-    if notice.get("kind") not in KINDS:
+    if notice.get("kind") not in TITLES:
         raise NoticeError("invalid_input", f"未知的通知书类型：{notice.get('kind')}", "kind")
     for key in ("serial", "office_name", "jurisdiction_name"):
         if not str(notice.get(key) or "").strip():

@@ -6,8 +6,9 @@ from . import fmt
 from .common import according_to, channels_sentence, need, not_applicable
 from .errors import NoticeError
 from .layout import Content
+from .titles import TITLES
 
-TITLE = "一次性补缴（趸缴）通知书"
+TITLE = TITLES["lump_sum"]
 
 
 def content(notice: dict) -> Content:

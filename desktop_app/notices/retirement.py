@@ -3,8 +3,9 @@
 from . import fmt
 from .common import according_to, need
 from .layout import Content
+from .titles import TITLES
 
-TITLE = "退休资格审核结果告知书"
+TITLE = TITLES["retirement"]
 OPTIONS = {
     "retiree_benefits": "享受职工医保退休人员待遇",
     "continue_paying": "继续按月缴费至最低缴费年限",

@@ -3,8 +3,9 @@
 from . import fmt
 from .common import according_to, channels_sentence, need
 from .layout import Content
+from .titles import TITLES
 
-TITLE = "医保关系转移接续结果告知书"
+TITLE = TITLES["transfer"]
 
 
 def content(notice: dict) -> Content:

@@ -3,8 +3,9 @@
 from . import fmt
 from .common import according_to, missed_payment, need, not_applicable
 from .layout import Content
+from .titles import TITLES
 
-TITLE = "待遇享受等待期告知书"
+TITLE = TITLES["waiting_period"]
 _REASON = {
     "first_enrolment": "首次参加职工基本医疗保险",
     "lapse": "中断缴费超过规定期限后重新缴费",
