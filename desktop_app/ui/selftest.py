@@ -79,6 +79,8 @@ def _save_notice(dialog, path: Path, step: str) -> str:
 def run(outdir: Path, app: QApplication) -> dict:
     """Do the check; return the result dict (ok false with the error when a step failed)."""
     from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.notices import notices_for_person
+    from desktop_app.services.payments import ledger
     from desktop_app.services.session import open_session
     from desktop_app.services.settings import set_office
     from desktop_app.ui.main_window import MainWindow
@@ -111,7 +113,8 @@ def run(outdir: Path, app: QApplication) -> dict:
 
         _pay(window, QDate(2025, 2, 1), QDate(2025, 2, 10), "ZJ0001")
         _pay(window, QDate(2025, 3, 1), QDate(2025, 3, 10), "ZJ0002")
-        paid = session.db.execute("SELECT COUNT(*) FROM ledger WHERE person_id = ?", [person_id]).fetchone()[0]
+        book = ledger(session, person_id, BUSINESS_DAY)
+        paid = sum(1 for m in book.prior + book.months if m.paid)
         _check(paid == 2, "登记缴费", f"缴费记录 {paid} 条")
         result["steps"].append("payments")
 
@@ -121,7 +124,7 @@ def run(outdir: Path, app: QApplication) -> dict:
         lump = payments.print_lump_sum_notice()
         result["notices"].append(_save_notice(lump, outdir / "lump_sum.pdf", "补缴通知书"))
         result["steps"].append("lump_sum_notice")
-        issued = session.db.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+        issued = len(notices_for_person(session, person_id))  # the only person in the fresh file
         _check(issued == 2, "告知书存档", f"存档 {issued} 份")
 
         _settle(app)
