@@ -90,7 +90,7 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
     """Open or create the file, check it, bring its schema up to date and load the office settings.
 
     operator: a name for trusted code (role SYSTEM_ROLE), or None for the application, which then logs an
-    operator in with services.auth. check=False skips PRAGMA quick_check (the application runs
+    operator in with services.auth. check=False skips store.db.quick_check (the application runs
     services.integrity.check_integrity after its window shows: slow on a big file). exclusive=True refuses
     a second program on the same file (services.instance_lock).
     Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only, from a newer version
