@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from desktop_app.rules.idcard import check_digit  # GB 11643; tests and the bench import it from here too
+
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔")
 MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳峰建国志海东亮文博"
@@ -22,12 +24,6 @@ AREAS = {
     "xinyang": ("河南省信阳市", {"411502": "浉河区", "411503": "平桥区", "411522": "光山县"},
                 ("东方红大道", "新七大道", "民权路", "胜利路")),
 }
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def check_digit(first17: str) -> str:
-    """GB 11643-1999 check character of the first 17 digits."""
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, _WEIGHTS)) % 11]
 
 
 @dataclass(frozen=True)
