@@ -9,6 +9,9 @@ from desktop_app.services.session import Session
 from desktop_app.store import parameters as parameter_store
 
 
+# Months here are dates (the first of the month) of any year a date edit allows (1752-9999). rules.months.Month
+# raises ValueError outside 1900-2200, so building on it would turn a mistyped year into a crash instead of
+# the Chinese refusal the services give (e.g. payments: 早于该参保人的首次缴费月份): plain date arithmetic.
 def month_str(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
