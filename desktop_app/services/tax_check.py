@@ -17,6 +17,7 @@ from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
 from desktop_app.services.tax_file import COLUMNS, FileProblem, Progress, cell_text, is_blank, read_rows
 from desktop_app.store import import_rows
+from desktop_app.store import people as people_store
 
 MAX_PROBLEMS = 50_000  # listed; the count goes on beyond
 CANCEL_EVERY = 5_000   # rows between two looks at the cancel flag
@@ -157,8 +158,7 @@ def people_index(session: Session) -> tuple[dict[str, tuple], list[tuple]]:
     combos: dict[tuple, int] = {}
     months: dict[str, str] = {}
     out = {}
-    for number, pid, name, jurisdiction, mode, ratio, first in session.db.execute(
-            "SELECT id_number, id, name, jurisdiction, mode, base_ratio, first_month FROM people"):
+    for number, pid, name, jurisdiction, mode, ratio, first in people_store.for_import(session.db):
         combo = combos.setdefault((jurisdiction, mode, ratio), len(combos))
         out[number] = (pid, name, combo, months.setdefault(first, first))
     return out, list(combos)

@@ -135,10 +135,8 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 if decision["monthly_amount"] != amount:
                     raise _Stale()  # the office changed a parameter since the check
                 decisions.append((key_no, case, decision))
-            import_id = db.execute(
-                "INSERT INTO imports (file_name, sha256, rows, imported_on, operator, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)", [file_name, digest, rows, today.isoformat(), stamp.operator, stamp.at]
-            ).lastrowid
+            import_id = import_rows.record_import(db, file_name, digest, rows, today.isoformat(), stamp.operator,
+                                                  stamp.at)
             decision_ids = []
             for key_no, case, decision in sorted(decisions, key=lambda d: _key_order(d[1])):
                 decision_id = decision_store.insert(db, stamp, None, "contribution", {"case": case}, decision,
@@ -176,4 +174,4 @@ def _key_order(case: dict) -> tuple:
 
 def imports(session: Session) -> list[dict]:
     """Files imported so far, newest first."""
-    return list(session.db.query("SELECT * FROM imports ORDER BY id DESC"))
+    return import_rows.imports(session.db)

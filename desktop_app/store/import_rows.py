@@ -154,3 +154,16 @@ def write_ledger(db: Database, first: int, last: int, import_id: int, operator: 
 
 def people_count(db: Database) -> int:
     return db.execute(f"SELECT count(DISTINCT person_id) FROM {ROWS}").fetchone()[0]
+
+
+def record_import(db: Database, file_name: str, sha256: str, rows: int, imported_on: str, operator: str,
+                  recorded_at: str) -> int:
+    """The imports row every ledger row of the file points to."""
+    return db.execute("INSERT INTO imports (file_name, sha256, rows, imported_on, operator, recorded_at)"
+                      " VALUES (?, ?, ?, ?, ?, ?)", [file_name, sha256, rows, imported_on, operator, recorded_at]
+                      ).lastrowid
+
+
+def imports(db: Database) -> list[dict]:
+    """Files imported so far, newest first."""
+    return list(db.query("SELECT * FROM imports ORDER BY id DESC"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlite_utils import Database
 
 from desktop_app.store import audit
@@ -37,20 +35,6 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
     ]
     audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
     return ids
-
-
-def insert_many(db: Database, stamp: Stamp, values: Iterable[tuple]) -> None:
-    """Bulk insert for imports: tuples in COLUMNS order. The caller writes the audit entry for the batch."""
-    db.conn.executemany(
-        f"INSERT INTO ledger ({', '.join(COLUMNS)}, operator, recorded_at)"
-        f" VALUES ({', '.join('?' * len(COLUMNS))}, ?, ?)",
-        (tuple(v) + (stamp.operator, stamp.at) for v in values),
-    )
-
-
-def paid_pairs(db: Database) -> set[tuple[int, str]]:
-    """Every (person_id, month) already in the ledger: the import refuses to pay a month twice."""
-    return set(db.execute("SELECT person_id, month FROM ledger"))
 
 
 def void(db: Database, stamp: Stamp, person_id: int, month: str, reason: str, voided_on: str) -> int:

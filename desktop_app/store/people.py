@@ -111,9 +111,7 @@ def update(db: Database, stamp: Stamp, person_id: int, changes: dict) -> None:
                  {k: before[k] for k in changes}, {k: after[k] for k in changes})
 
 
-def id_index(db: Database) -> dict[str, tuple]:
-    """id_number -> (id, name, jurisdiction, mode, base_ratio): the import checks a million rows against it."""
-    return {
-        r[0]: r[1:]
-        for r in db.execute("SELECT id_number, id, name, jurisdiction, mode, base_ratio FROM people")
-    }
+def for_import(db: Database):
+    """(id_number, id, name, jurisdiction, mode, base_ratio, first_month) of everyone: the tax import checks a
+    million rows against them."""
+    return db.execute("SELECT id_number, id, name, jurisdiction, mode, base_ratio, first_month FROM people")
