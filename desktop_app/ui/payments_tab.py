@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QInputDialog
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.payments import ledger, quote_back_payment, record_payment, void_payment
+from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.labels import (STATE_COLOURS, STATES, citations_text, money_text, month_text,
                                    months_list_text)
@@ -35,12 +36,6 @@ def fit_columns(view, samples) -> None:
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
         text_width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
         header.resizeSection(column, text_width + 14)
-
-
-def months_from_to(first: date, last: date) -> list[date]:
-    count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
-            for i in range(max(count, 0))]
 
 
 class PaymentsTab(CounterTab):
@@ -167,22 +162,26 @@ class PaymentsTab(CounterTab):
         if last < first:
             self.errors.set("months", "截止月份不能早于起始月份")
             return
-        months = months_from_to(first, last)
+        months = months_between(first, last)
         try:
             result = record_payment(self.session, self.person_id, months, from_qdate(self.ui.paid_on_edit.date()),
                                     self.ui.receipt_no_edit.text(), self.clock())
         except InputError as error:
             self.fail(error)
             return
-        self.current_ledger = result
-        self.model.set_ledger(result)
-        self._show_summary()
         total = sum((m.amount or 0) for m in result.months if m.month in months and m.amount is not None)
-        show_flag(self.ui.record_result_label, f"已登记 {len(months)} 个月，合计 {money_text(total)}。", True)
+        self._show_written(result, f"已登记 {len(months)} 个月，合计 {money_text(total)}。")
         self.ui.receipt_no_edit.clear()
         self._next_months()
         self._clear_quote()
         self.records_changed.emit(self.person_id)
+
+    def _show_written(self, result, message: str) -> None:
+        """The ledger as the service returned it after a write, and what was done."""
+        self.current_ledger = result
+        self.model.set_ledger(result)
+        self._show_summary()
+        show_flag(self.ui.record_result_label, message, True)
 
     # -- voiding a month entered in error -----------------------------------------------------------------
     def ask_void(self) -> QInputDialog | None:
@@ -207,10 +206,7 @@ class PaymentsTab(CounterTab):
         except InputError as error:
             self.fail(error)
             return
-        self.current_ledger = result
-        self.model.set_ledger(result)
-        self._show_summary()
-        show_flag(self.ui.record_result_label, f"已作废 {month_text(month)} 的缴费记录，可重新登记。", True)
+        self._show_written(result, f"已作废 {month_text(month)} 的缴费记录，可重新登记。")
         self._clear_quote()
         self.records_changed.emit(self.person_id)
 
@@ -247,7 +243,7 @@ class PaymentsTab(CounterTab):
             ("是：" + months_list_text(retro)) if quote.retroactive and retro else ("是" if quote.retroactive else "否"))
         today = self.clock()
         later = getattr(quote, "total_if_next_month", None)
-        next_month = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        next_month = add_months(today, 1)
         self._add_compare_row(f"今天（{today:%Y-%m-%d}）", money_text(quote.total),
                               month_text(quote.benefit_start_if_today))
         self._add_compare_row(f"下月（{next_month:%Y-%m}）", money_text(later) if later is not None else "—",

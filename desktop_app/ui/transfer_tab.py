@@ -6,6 +6,7 @@ from datetime import date
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
+from desktop_app.services.rules_glue import add_months
 from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
 from desktop_app.ui.labels import SCHEMES, citations_text, money_text, month_text, months_list_text, yes_no
 from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
@@ -59,8 +60,7 @@ class TransferTab(CounterTab):
         if person_id is not None:
             first_here = get_person(self.session, person_id).first_month
         ui.first_month_here_edit.setDate(to_qdate(first_here))
-        before = date(first_here.year - (first_here.month == 1), (first_here.month - 2) % 12 + 1, 1)
-        ui.last_paid_month_edit.setDate(to_qdate(before))
+        ui.last_paid_month_edit.setDate(to_qdate(add_months(first_here, -1)))
         self._clear_decision()
         ui.result_label.setText("" if person_id is not None else "请先在上方查找并选择人员（转入人员先办理参保登记）。")
 
