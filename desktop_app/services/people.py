@@ -51,9 +51,10 @@ def _summary(row: dict) -> PersonSummary:
                          row["category"], month_date(row["first_month"]), row["jurisdiction"])
 
 
-def search_people(session: Session, text: str, limit: int = 50) -> list[PersonSummary]:
-    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name.
-    A clerk gets the ID numbers masked in the list (services/permissions.py); get_person has the full one."""
+def search_people(session: Session, text: str, limit: int = 50, offset: int = 0) -> list[PersonSummary]:
+    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name; `limit`
+    people from the `offset`-th on (a list that fetches more as it scrolls). A clerk gets the ID numbers masked
+    in the list (services/permissions.py); get_person has the full one."""
     require(session, "read")
     text = (text or "").strip()
     if len(text) == 15 and text.isdigit():
@@ -63,7 +64,7 @@ def search_people(session: Session, text: str, limit: int = 50) -> list[PersonSu
             text = parse_id_number(text).number
         except RuleError:
             pass
-    found = [_summary(r) for r in people_store.search(session.db, text, limit)]
+    found = [_summary(r) for r in people_store.search(session.db, text, limit, offset)]
     if may(session, "list_id_numbers"):
         return found
     return [replace(p, id_number=mask_id_number(p.id_number)) for p in found]

@@ -19,7 +19,7 @@ from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
 from desktop_app.ui.notices_dialog import NoticesDialog
 from desktop_app.ui.payments_tab import PaymentsTab
-from desktop_app.ui.people_model import PeopleModel
+from desktop_app.ui.people_model import PAGE, PeopleModel
 from desktop_app.ui.retirement_tab import RetirementTab
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.tab_base import compact_rows
@@ -216,12 +216,15 @@ class MainWindow(QMainWindow):
             self.ui.results_label.setText("查找结果")
             return
         try:
-            hits = people_service.search_people(self.session, text)
+            hits = people_service.search_people(self.session, text, PAGE)
         except InputError as error:
             self.statusBar().showMessage(error.message, 8000)
             return
-        self.people_model.set_rows(hits)
-        self.ui.results_label.setText(f"查找结果：{len(hits)} 人" if hits else "查找结果：未找到")
+        # the list fetches the next people as the clerk scrolls down to them (issue 7)
+        self.people_model.set_rows(hits, lambda offset, limit: people_service.search_people(
+            self.session, text, limit, offset))
+        more = "" if self.people_model.complete else "以上（向下滚动显示更多）"
+        self.ui.results_label.setText(f"查找结果：{len(hits)} 人{more}" if hits else "查找结果：未找到")
         if len(hits) == 1:
             self._select_row(0)
             self.ui.search_edit.selectAll()  # the next card swipe replaces the text

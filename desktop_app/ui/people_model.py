@@ -1,4 +1,4 @@
-"""The search results list: a table model over services.people.PersonSummary rows."""
+"""The search results list: a table model over services.people.PersonSummary rows, fetching more as it scrolls."""
 
 from __future__ import annotations
 
@@ -7,17 +7,44 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from desktop_app.ui.labels import SEXES, date_text
 
 COLUMNS = ("姓名", "身份证号")
+PAGE = 50  # people fetched at a time: a surname alone matches thousands in a county (issue 7)
 
 
 class PeopleModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list = []
+        self._more = None  # more(offset, limit) -> the next people, while the last page came back full
 
-    def set_rows(self, rows) -> None:
+    def set_rows(self, rows, more=None) -> None:
+        """The first page of a search; `more(offset, limit)` fetches the next ones when the list scrolls there."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._more = more if more is not None and len(self._rows) >= PAGE else None
         self.endResetModel()
+
+    @property
+    def complete(self) -> bool:
+        """Every match is in the list (nothing more to fetch)."""
+        return self._more is None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self._more is not None
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or self._more is None:
+            return
+        more = self._more
+        try:
+            rows = more(len(self._rows), PAGE)
+        except Exception:  # e.g. the window was locked meanwhile: stop fetching, keep what is listed
+            rows = []
+        if len(rows) < PAGE:
+            self._more = None
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
 
     def person_at(self, row: int):
         return self._rows[row]
