@@ -43,8 +43,7 @@ class EnrolmentTab(CounterTab):
         ui.clear_button.clicked.connect(self.clear)
         ui.open_existing_button.clicked.connect(self._open_existing)
         ui.notice_button.clicked.connect(self.print_notice)
-        self.shortcut("Ctrl+Return", self.save)
-        self.shortcut("Ctrl+Enter", self.save)
+        self.save_shortcuts(self.save)
         # a decision on screen must match the form: any change clears it
         for edit in (ui.id_number_edit, ui.name_edit, ui.phone_edit, ui.address_edit):
             edit.textChanged.connect(self._stale)

@@ -13,12 +13,12 @@ from desktop_app.services.retirement import (add_correction, decide_retirement, 
                                              save_retirement, void_correction)
 from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, citations_text, date_text, money_text,
                                    month_text, months_list_text, years_months_text)
-from desktop_app.ui.tab_base import CounterTab, compact_rows, show_flag
+from desktop_app.ui.tab_base import DecisionTab, compact_rows, show_flag
 
 SHORTFALL_NAMES = {"total": "累计缴费", "actual": "实际缴费", "in_province": "本省实际缴费"}
 
 
-class RetirementTab(CounterTab):
+class RetirementTab(DecisionTab):
     FORM = "retirement_tab.ui"
 
     def __init__(self, session, clock=date.today, parent=None):
@@ -36,8 +36,6 @@ class RetirementTab(CounterTab):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.record = None
-        self.decision: dict | None = None
-        self.saved_id: int | None = None
 
         ui.corrections_view.selectionModel().selectionChanged.connect(self._on_correction_selected)
         ui.add_correction_button.clicked.connect(self.add_correction)
@@ -49,8 +47,7 @@ class RetirementTab(CounterTab):
         ui.lump_sum_notice_button.clicked.connect(lambda: self.print_notice("lump_sum"))
         ui.hukou_in_province_check.toggled.connect(self._clear_decision)
         ui.female_original_age_combo.currentIndexChanged.connect(self._clear_decision)
-        self.shortcut("Ctrl+Return", self.save)
-        self.shortcut("Ctrl+Enter", self.save)
+        self.save_shortcuts(self.save)
         self.set_person(None)
 
     # -- the record --------------------------------------------------------------------------------------
@@ -237,8 +234,3 @@ class RetirementTab(CounterTab):
         self.ui.lump_sum_notice_button.setEnabled(bool(decision.get("lump_sum")))
         self.ui.retirement_notice_button.setFocus()
         self.records_changed.emit(self.person_id)
-
-    def print_notice(self, kind: str):
-        if self.decision is None:
-            return None
-        return self.issue_and_show(kind, self.decision, self.saved_id)

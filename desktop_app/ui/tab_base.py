@@ -75,6 +75,11 @@ class CounterTab(QWidget):
         short.activated.connect(slot)
         return short
 
+    def save_shortcuts(self, slot) -> None:
+        """Ctrl+Return, and Ctrl+Enter on the number pad, save."""
+        self.shortcut("Ctrl+Return", slot)
+        self.shortcut("Ctrl+Enter", slot)
+
     def fail(self, error: InputError) -> None:
         self.errors.show(error)
 
@@ -100,3 +105,17 @@ class CounterTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal without blocking the caller
         return dialog
+
+
+class DecisionTab(CounterTab):
+    """A tab that shows a rule decision, saves it, then prints notices from it (转移接续, 退休资格)."""
+
+    def __init__(self, session, clock: Callable[[], date] = date.today, parent=None):
+        super().__init__(session, clock, parent)
+        self.decision: dict | None = None    # the decision shown
+        self.saved_id: int | None = None     # its number once saved
+
+    def print_notice(self, kind: str) -> NoticeDialog | None:
+        if self.decision is None:
+            return None
+        return self.issue_and_show(kind, self.decision, self.saved_id)

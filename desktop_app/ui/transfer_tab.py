@@ -9,10 +9,10 @@ from desktop_app.services.people import get_person
 from desktop_app.services.rules_glue import add_months
 from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
 from desktop_app.ui.labels import SCHEMES, citations_text, money_text, month_text, months_list_text, yes_no
-from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
+from desktop_app.ui.tab_base import DecisionTab, month_of, show_flag, to_qdate
 
 
-class TransferTab(CounterTab):
+class TransferTab(DecisionTab):
     FORM = "transfer_tab.ui"
 
     def __init__(self, session, clock=date.today, parent=None):
@@ -20,8 +20,6 @@ class TransferTab(CounterTab):
         ui = self.ui
         for code, text in SCHEMES.items():
             ui.scheme_combo.addItem(text, code)
-        self.decision: dict | None = None
-        self.saved_id: int | None = None
         ui.pay_gap_check.toggled.connect(ui.receipt_no_edit.setEnabled)
         ui.previous_region_edit.returnPressed.connect(self.decide)
         ui.receipt_no_edit.returnPressed.connect(self.decide)
@@ -30,8 +28,7 @@ class TransferTab(CounterTab):
         ui.notice_button.clicked.connect(lambda: self.print_notice("transfer"))
         ui.lump_sum_notice_button.clicked.connect(lambda: self.print_notice("lump_sum"))
         ui.waiting_notice_button.clicked.connect(lambda: self.print_notice("waiting_period"))
-        self.shortcut("Ctrl+Return", self.save)
-        self.shortcut("Ctrl+Enter", self.save)
+        self.save_shortcuts(self.save)
         # any change to the form makes the shown decision stale
         for edit in (ui.previous_region_edit, ui.receipt_no_edit):
             edit.textChanged.connect(self._stale)
@@ -156,8 +153,3 @@ class TransferTab(CounterTab):
         ui.waiting_notice_button.setEnabled(bool(decision.get("waiting_months")))
         ui.notice_button.setFocus()
         self.records_changed.emit(self.person_id)
-
-    def print_notice(self, kind: str):
-        if self.decision is None:
-            return None
-        return self.issue_and_show(kind, self.decision, self.saved_id)
