@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.ui.labels import SOURCES, STATE_COLOURS, STATES, date_text, month_text
+from desktop_app.ui.table_model import RowsModel
 
 COLUMNS = ("月份", "缴费", "缴费日期", "金额（元）", "票据号", "来源", "待遇状态")
 STATE_COLUMN = 6
@@ -19,37 +20,27 @@ DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT, TOOLTIP, USER = (
 ROLES = frozenset((DISPLAY, BACKGROUND, FOREGROUND, ALIGNMENT, TOOLTIP, USER))
 
 
-class LedgerModel(QAbstractTableModel):
+class LedgerModel(RowsModel):
+    """Rows: services.payments.LedgerMonth, the prior (transferred) months first."""
+
+    COLUMNS = COLUMNS
+    KEY = "month"
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.months: list = []  # services.payments.LedgerMonth, prior (transferred) months first
         self._texts: list[tuple | None] = []
 
     def set_ledger(self, ledger) -> None:
+        self.set_rows([] if ledger is None else list(ledger.prior) + list(ledger.months))
+
+    def set_rows(self, rows) -> None:
         self.beginResetModel()
-        self.months = [] if ledger is None else list(ledger.prior) + list(ledger.months)
-        self._texts = [None] * len(self.months)
+        self.rows = list(rows)
+        self._texts = [None] * len(self.rows)
         self.endResetModel()
 
     def month_at(self, row: int):
-        return self.months[row]
-
-    def row_of(self, month) -> int:
-        for row, entry in enumerate(self.months):
-            if entry.month == month:
-                return row
-        return -1
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.months)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return self.rows[row]
 
     def data(self, index, role=DISPLAY):
         # Called for every role of every visible cell on each repaint (about a thousand calls for one
@@ -57,15 +48,15 @@ class LedgerModel(QAbstractTableModel):
         if role not in ROLES:
             return None
         row = index.row()
-        if not 0 <= row < len(self.months):
+        if not 0 <= row < len(self.rows):
             return None
         column = index.column()
         if role == DISPLAY:
             texts = self._texts[row]
             if texts is None:
-                texts = self._texts[row] = tuple(self._text(self.months[row], c) for c in range(len(COLUMNS)))
+                texts = self._texts[row] = tuple(self._text(self.rows[row], c) for c in range(len(COLUMNS)))
             return texts[column]
-        entry = self.months[row]
+        entry = self.rows[row]
         if role == BACKGROUND:
             return STATE_BRUSHES.get(entry.state) if column == STATE_COLUMN else None
         if role == FOREGROUND:

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from desktop_app.ui.labels import SEXES, date_text
+from desktop_app.ui.table_model import RowsModel
 
 COLUMNS = ("姓名", "身份证号")
 PAGE = 50  # people fetched at a time: a surname alone matches thousands in a county (issue 7)
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(RowsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []
         self._more = None  # more(offset, limit) -> the next people, while the last page came back full
 
     def set_rows(self, rows, more=None) -> None:
         """The first page of a search; `more(offset, limit)` fetches the next ones when the list scrolls there."""
         self.beginResetModel()
-        self._rows = list(rows)
-        self._more = more if more is not None and len(self._rows) >= PAGE else None
+        self.rows = list(rows)
+        self._more = more if more is not None and len(self.rows) >= PAGE else None
         self.endResetModel()
 
     @property
@@ -36,40 +38,23 @@ class PeopleModel(QAbstractTableModel):
             return
         more = self._more
         try:
-            rows = more(len(self._rows), PAGE)
+            rows = more(len(self.rows), PAGE)
         except Exception:  # e.g. the window was locked meanwhile: stop fetching, keep what is listed
             rows = []
         if len(rows) < PAGE:
             self._more = None
         if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
             self.endInsertRows()
 
     def person_at(self, row: int):
-        return self._rows[row]
-
-    def row_of(self, person_id: int) -> int:
-        for row, person in enumerate(self._rows):
-            if person.id == person_id:
-                return row
-        return -1
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return self.rows[row]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        person = self._rows[index.row()]
+        person = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return person.name if index.column() == 0 else person.id_number
         if role == Qt.ItemDataRole.ToolTipRole:

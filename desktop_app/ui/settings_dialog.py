@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
 
@@ -16,6 +16,7 @@ from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import date_text
 from desktop_app.ui.tab_base import compact_rows, from_qdate, to_qdate
+from desktop_app.ui.table_model import RowsModel
 
 DEMO_MARK = "示例"
 UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "比例（小数，7% 填 0.07）", "ratio": "比例（小数，60% 填 0.6）",
@@ -24,28 +25,10 @@ COLUMNS = ("参数", "生效日期", "数值", "单位", "来源", "录入")
 DEMO_BACKGROUND = QColor("#fff3c4")
 
 
-class ParameterModel(QAbstractTableModel):
+class ParameterModel(RowsModel):
     """Every dated value with its source; demo values are marked 示例 and tinted."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    COLUMNS = COLUMNS
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
