@@ -18,7 +18,7 @@ OUT = Path(__file__).resolve().parent / "out"
 ROOT = Path(__file__).resolve().parent.parent
 FULL = {"people": 200_000, "import_rows": 1_000_000}
 QUICK = {"people": 20_000, "import_rows": 100_000}
-START_RUNS = 3
+START_RUNS = 5
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -14,7 +14,7 @@ import resource
 import sys
 import time
 
-STALL_WATCH_S = 2.0
+STALL_WATCH_S = 3.0
 TIMEOUT_S = 120.0
 
 

@@ -340,8 +340,11 @@ def _check(session: Session, path: Path, sha256: str, today: date, progress: Pro
     import_rows.add_keys(db, checker.caches.keys)
     if progress is not None:
         progress(AGAINST_LEDGER, 0, 1)
-    import_rows.index(db)
-    if import_rows.mark_paid(db) + import_rows.mark_duplicates(db):
+    unique = import_rows.index(db)
+    flagged = import_rows.mark_paid(db)
+    if not unique:
+        flagged += import_rows.mark_duplicates(db)
+    if flagged:
         _merge_flagged(db, checker)
     result.rows_sha256 = checker.hash.hexdigest()
     result.problems.sort(key=lambda p: (p.row_no, _ORDER.get(p.column, -1)))

@@ -125,8 +125,9 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
         db.conn.set_progress_handler(lambda: bool(cancel()), CANCEL_OPS)
     try:
         with atomic(db):
-            if import_rows.people_changed(db) or import_rows.mark_paid(db):
-                raise _Stale()
+            if import_rows.audit_head(db) != state["audit_head"] and (
+                    import_rows.people_changed(db) or import_rows.mark_paid(db)):
+                raise _Stale()  # something was written since the check: it no longer holds
             decisions = []
             for key_no, jurisdiction, mode, ratio, month, amount in import_rows.keys(db):
                 case = contribution_case({"jurisdiction": jurisdiction, "mode": mode, "base_ratio": ratio}, month,

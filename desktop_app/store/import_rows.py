@@ -3,6 +3,7 @@ to it in SQL, so a million rows never become a million Python objects nor the wh
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -31,7 +32,7 @@ def create(db: Database) -> None:
         key_no INTEGER PRIMARY KEY, jurisdiction TEXT, mode TEXT, base_ratio TEXT, month TEXT, amount TEXT,
         decision_id INTEGER)""")
     db.execute(f"CREATE TABLE {STATE} (sha256 TEXT, today TEXT, clean INTEGER, total_rows INTEGER, ok_rows INTEGER,"
-               " rows_sha256 TEXT)")
+               " rows_sha256 TEXT, audit_head INTEGER)")
 
 
 def drop(db: Database) -> None:
@@ -51,9 +52,15 @@ def add_keys(db: Database, keys: Iterable[tuple]) -> None:
                         " VALUES (?, ?, ?, ?, ?, ?)", keys)
 
 
-def index(db: Database) -> None:
-    """One sort of the rows by person and month: the ledger is then probed and written in its own order."""
-    db.execute(f"CREATE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+def index(db: Database) -> bool:
+    """One sort of the rows by person and month: the ledger is then probed and written in its own order.
+    True when no person and month comes twice in the file (the index could be unique: no duplicates to look for)."""
+    try:
+        db.execute(f"CREATE UNIQUE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+        return True
+    except sqlite3.IntegrityError:
+        db.execute(f"CREATE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+        return False
 
 
 def mark_paid(db: Database) -> int:
@@ -105,20 +112,27 @@ def people_changed(db: Database) -> bool:
 
 def save_state(db: Database, sha256: str, today: str, clean: bool, total_rows: int, ok_rows: int,
                rows_sha256: str) -> None:
+    """The check's outcome, with the audit chain's head: every write appends to the chain in its transaction
+    (issue 6), so an unchanged head means nothing the check relied on has changed since."""
     db.execute(f"DELETE FROM {STATE}")
-    db.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, ?, ?, ?)", [sha256, today, int(clean), total_rows, ok_rows,
-                                                                  rows_sha256])
+    db.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [sha256, today, int(clean), total_rows, ok_rows, rows_sha256, audit_head(db)])
+
+
+def audit_head(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM main.audit").fetchone()[0]
 
 
 def state(db: Database) -> dict | None:
     """The last check on this connection, if its tables are still here."""
     try:
-        row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256 FROM {STATE}").fetchone()
+        row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256, audit_head FROM {STATE}"
+                         ).fetchone()
     except Exception:  # sqlite3.OperationalError: no such table — nothing checked on this connection
         return None
     if row is None:
         return None
-    return dict(zip(("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256"), row))
+    return dict(zip(("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256", "audit_head"), row))
 
 
 def keys(db: Database) -> list[tuple]:
