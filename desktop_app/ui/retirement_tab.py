@@ -71,7 +71,7 @@ class RetirementTab(DecisionTab):
         self.ui.hukou_in_province_check.blockSignals(True)
         self.ui.hukou_in_province_check.setChecked("hukou" in (person.places or []))
         self.ui.hukou_in_province_check.blockSignals(False)
-        self.reload()
+        self.reload_when_shown()
 
     def reload(self) -> None:
         try:

@@ -65,9 +65,26 @@ class CounterTab(QWidget):
         self.person_id: int | None = None
         self.errors = FieldErrors(self.ui, self.ALIASES)
         self.last_notice: NoticeDialog | None = None
+        self._reload_on_show = False
 
     def set_person(self, person_id: int | None) -> None:
         raise NotImplementedError
+
+    def reload(self) -> None:
+        """Show the selected person's records again (tabs with records to show implement it)."""
+
+    def reload_when_shown(self) -> None:
+        """Reload now if the tab is on screen, else when it is next shown: selecting a person then waits only
+        for the tab in front, not for a hidden tab's rule decisions (issue 7)."""
+        self._reload_on_show = self.isHidden()
+        if not self._reload_on_show:
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._reload_on_show:
+            self._reload_on_show = False
+            self.reload()
 
     def shortcut(self, keys: str, slot) -> QShortcut:
         """A key combination active while this tab is shown (e.g. Ctrl+Return to save)."""
