@@ -129,6 +129,19 @@ def measure_import(session, csv_path: Path, today: date) -> dict:
     return {"rows": done.imported, "dry_run_s": t1 - t0, "import_s": t2 - t1}
 
 
+def _rss() -> float:
+    """Peak resident memory of this process so far (MiB). VmHWM, not getrusage's ru_maxrss: Linux carries the
+    parent's peak into ru_maxrss across fork and exec, and the bench process held the raw rows before."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe_app")
     parser.add_argument("db", type=Path)
@@ -153,12 +166,17 @@ def main(argv: list[str]) -> int:
     app = create_application(sys.argv[:1])
     session = _open(args.db)
     window = MainWindow(session, demo=True, clock=lambda: as_of, settings=None)
+    rss = {"window": _rss()}
     result = {"search_ms": measure_search(session, meta["samples"])}
     result["open_person_ms"], result["ledger_service_ms"] = measure_open_person(app, window, meta["samples"])
+    rss["opened"] = _rss()
     result["notice_ms"] = measure_notices(notices_to_render(session, meta["samples"], as_of))
+    rss["notices"] = _rss()
     if args.import_csv:
         result["import"] = measure_import(session, args.import_csv, date.fromisoformat(meta["import_today"]))
-    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss["import"] = _rss()
+    result["rss_mb"] = _rss()
+    result["rss_after_mb"] = rss
     window.close()
     session.close()
     if profiler is not None:

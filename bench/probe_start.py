@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 
 STALL_WATCH_S = 3.0
 TIMEOUT_S = 120.0
+
+
+def peak_rss_mb() -> float:
+    from bench.probe_app import _rss
+
+    return _rss()
 
 
 def main(argv: list[str]) -> int:
@@ -63,7 +68,7 @@ def main(argv: list[str]) -> int:
     def finish(error: str | None = None) -> None:
         result = {"visible_at": state["visible_at"], "usable_at": state["usable_at"],
                   "stall_ms": round(state["stall"] * 1000, 1),
-                  "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+                  "rss_mb": peak_rss_mb()}
         if error:
             result["error"] = error
         print("PROBE " + json.dumps(result), flush=True)
