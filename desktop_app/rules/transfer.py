@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .context import Context
 from .contribution import MODES, check_mode, standard
-from .errors import invalid
+from .errors import RuleError, invalid
 from .inputs import bool_field, choice_field, int_field, month_field, req
 from .money import fen, money_str
 from .months import Month, month_range
@@ -54,9 +54,8 @@ def decide_transfer(ctx: Context, case: dict) -> dict:
             s = standard(ctx, mode, Month.of(ctx.date))
             monthly_standard = money_str(s.amount)
             back_pay_amount = money_str(fen(s.amount * len(back_pay)))
-        except Exception as e:  # the decision stands without a price when the standard is not known yet
-            from .errors import RuleError
-            if not isinstance(e, RuleError) or e.code != "missing_parameter":
+        except RuleError as e:  # the decision stands without a price when the standard is not known yet
+            if e.code != "missing_parameter":
                 raise
     recognised_before = months_before if scheme == "employee" else 0
     return ctx.result(
