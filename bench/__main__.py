@@ -42,7 +42,7 @@ def cache_key(people: int, seed: int, import_rows: int) -> str:
     from bench.generate import GENERATOR_VERSION
     from desktop_app.store.migrations import MIGRATIONS
 
-    schema = MIGRATIONS._migrations[-1].name.split("_")[0]
+    schema = MIGRATIONS._migrations[-1].name
     return f"p{people}-s{seed}-i{import_rows}-{schema}-g{GENERATOR_VERSION}"
 
 

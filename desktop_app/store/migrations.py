@@ -253,6 +253,13 @@ def m005_county_scale(db: Database) -> None:
     db.execute(_INSERT_GRAMS.format(row="p").replace("FROM name_gram_spans s", "FROM people p, name_gram_spans s"))
 
 
+@MIGRATIONS()
+def m005_decisions_by_date(db: Database) -> None:
+    """County scale (issue 7): decisions found by date, so a parameter change counts only the decisions since."""
+    # services.parameters.parameter_change_impact: 2.2 s over half a million decisions without it.
+    _run(db, "CREATE INDEX idx_decisions_decided_on ON decisions (decided_on)")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations; return their names. Refuses a file written by a newer app version."""
     known = {m.name for m in MIGRATIONS._migrations}
