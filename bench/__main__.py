@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         app = measure_app(work, meta_path, tax_file, profile_dir / "profile-app.txt" if profile_dir else None)
     finally:
         if not args.keep_work:
-            for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+            for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm"), Path(f"{work}.lock")):
                 p.unlink(missing_ok=True)
     figures, details = summary(meta, starts, raw, app, db_mb)
     details["raw_insert_by_order_s"] = {r["order"]: round(r["seconds"], 2) for r in raws}

@@ -11,8 +11,10 @@ from desktop_app.store.audit import Stamp, canonical
 
 
 def next_seq(db: Database, prefix: str) -> int:
+    # a range on the unique index (LIKE cannot use it): one lookup however many notices the county issued
     row = db.execute(
-        "SELECT serial FROM notices WHERE serial LIKE ? ORDER BY serial DESC LIMIT 1", [prefix + "-%"]
+        "SELECT serial FROM notices WHERE serial > ? AND serial < ? ORDER BY serial DESC LIMIT 1",
+        [prefix + "-", prefix + "."],
     ).fetchone()
     return int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
 
