@@ -14,7 +14,8 @@ session.py      Session(db, path, office: Office(jurisdiction, name), operator, 
                 demo_data_path() -> Path         (demo.sqlite3 beside it)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
                 get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
-people.py       search_people(session, text, limit=50) -> list[PersonSummary]
+people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (pages for a list that
+                    fetches more as it scrolls)
                 get_person(session, person_id) -> Person ; mask_id_number(text) -> str
 enrolment.py    check_id_number(text) -> IdInfo ; preview_enrolment(session, form, today) -> EnrolmentPreview
                 enrol(session, form, today) -> Enrolment(person_id, created, name_mismatch, preview, existing_name)
@@ -23,7 +24,9 @@ payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_star
                 record_payment(session, person_id, months, paid_on, receipt_no, today) -> Ledger
                 quote_back_payment(session, person_id, today) -> BackPaymentQuote
                 void_payment(session, person_id, month, reason, today) -> Ledger   (row + reason kept)
-tax_import.py   import_tax_file(session, path, today, dry_run=True) -> ImportReport   (all or nothing)
+tax_import.py   import_tax_file(session, path, today, dry_run=True, progress=None, cancel=None) -> ImportReport
+                    (all or nothing; progress(stage, done, total), cancel() -> True raises ImportCancelled with
+                    nothing written; the import right after a clean dry run on the same session reuses its check)
 transfer.py     decide_transfer(session, person_id, form, today) -> dict
                 save_transfer(session, person_id, form, today) -> int (decision id)
 retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
