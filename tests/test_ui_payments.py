@@ -112,7 +112,8 @@ def test_import_with_row_errors_lists_them_and_writes_nothing(qtbot, window, ui_
                     encoding="utf-8")
     dialog = ImportDialog(ui_session, lambda: TODAY, window)
     qtbot.addWidget(dialog)
-    dialog.check_file(path)
+    dialog.check_file(path)                     # the dry run runs off the window's thread
+    qtbot.waitUntil(lambda: not dialog.busy)
     problems = dialog.ui.problems_view.model()
     rows = {int(problems.index(r, 0).data()) for r in range(problems.rowCount())}
     assert rows == {3, 4, 5, 6}
@@ -134,8 +135,10 @@ def test_clean_import_writes_the_rows_and_refreshes_the_table(qtbot, window, ui_
     dialog.imported.connect(tab._after_import)
     qtbot.addWidget(dialog)
     dialog.check_file(path)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.ui.import_button.isEnabled()
     click(qtbot, dialog.ui.import_button)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "已导入 1 行" in dialog.ui.summary_label.text()
     assert ledger_rows(ui_session) == 2
     assert cell(tab.ui.ledger_view, 1, 5) == "税务导入"

@@ -130,6 +130,7 @@ def take(app: QApplication, session, outdir: Path, label: str) -> list[Path]:
                    "411502198001010012,李四,2025-13,2025-05-10,abc,\n", encoding="utf-8")
     dialog = ImportDialog(session, lambda: DAY, window)
     dialog.check_file(bad)
+    dialog.wait()  # the dry run runs off the window's thread
     dialog.show()
     save(dialog, "7-import-report")
     dialog.close()

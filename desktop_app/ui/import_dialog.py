@@ -1,21 +1,28 @@
-"""Import of the tax bureau's payment file: a dry run that lists every row's problem, then the import."""
+"""Import of the tax bureau's payment file: a dry run that lists every row's problem, then the import.
+
+Both run off the window's thread (ui/import_worker.py) with a progress bar; 取消 stops either one and the
+service rolls back, so nothing is half-written. check_file and do_import return at once; `busy` is True
+until the report (or the error) is shown.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHeaderView, QVBoxLayout
 
 from desktop_app.services.errors import InputError
-from desktop_app.services.tax_import import import_tax_file
+from desktop_app.services.tax_import import ImportCancelled
 from desktop_app.ui.field_errors import message_box
 from desktop_app.ui.forms import load_form
+from desktop_app.ui.import_worker import ImportWorker
 from desktop_app.ui.tab_base import BAD_STYLE, OK_STYLE, compact_rows
 
 FILE_FILTER = "税务缴费文件 (*.csv *.xlsx);;所有文件 (*)"
+CANCELLED = "已取消，未写入任何记录。"
 
 
 class ImportDialog(QDialog):
@@ -40,7 +47,18 @@ class ImportDialog(QDialog):
         self.ui.choose_button.clicked.connect(self.choose_file)
         self.ui.import_button.clicked.connect(self.do_import)
         self.ui.close_button.clicked.connect(self.accept)
+        self.ui.cancel_button.clicked.connect(self.cancel)
+        self.ui.progress_bar.hide()
+        self.job: str | None = None  # "check" or "import" while the worker runs it
+        self.worker = ImportWorker(session, self)
+        self.worker.progress.connect(self._progress)
+        self.worker.done.connect(self._finished)
+        self.worker.failed.connect(self._failed)
         self.resize(820, 520)
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.parentWidget() or self, "选择税务缴费文件", "", FILE_FILTER)
@@ -53,15 +71,76 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.ui.file_label.setText(f"文件：{self.path}")
         self.problems.removeRows(0, self.problems.rowCount())
-        self.ui.import_button.setEnabled(False)
-        try:
-            report = import_tax_file(self.session, self.path, self.clock(), dry_run=True)
-        except InputError as error:
-            self.report = None
-            self.ui.summary_label.setText(error.message)
-            self.ui.summary_label.setStyleSheet(BAD_STYLE)
+        self.report = None
+        self._start("check", "正在检查文件，尚未写入任何数据…")
+
+    def do_import(self) -> None:
+        """The import itself: one transaction in the service, on the worker's connection."""
+        if self.path is None or self.busy:
             return
-        self._show_problems(report)
+        self._start("import", "正在导入…")
+
+    def cancel(self) -> None:
+        """取消: the service stops at its next look at the flag and rolls back."""
+        if self.busy:
+            self.worker.cancel.set()
+            self.ui.cancel_button.setEnabled(False)
+            self.ui.summary_label.setText("正在取消…")
+
+    def wait(self, timeout_ms: int = 600_000) -> bool:
+        """Until the report is shown (scripts and screenshots); events keep flowing. False on timeout."""
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.busy and not deadline.hasExpired():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if self.worker.thread is not None:
+                self.worker.thread.join(0.01)
+        return not self.busy
+
+    # -- the worker -----------------------------------------------------------------------------------
+    def _start(self, job: str, label: str) -> None:
+        self.job = job
+        for button in (self.ui.import_button, self.ui.choose_button):
+            button.setEnabled(False)
+        self.ui.cancel_button.setEnabled(True)
+        self.ui.progress_bar.setRange(0, 0)
+        self.ui.progress_bar.setFormat("%p%")
+        self.ui.progress_bar.show()
+        self.ui.summary_label.setText(label)
+        self.ui.summary_label.setStyleSheet("")
+        self.worker.submit(self.path, self.clock(), dry_run=job == "check")
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        if self.busy:
+            self.ui.progress_bar.setRange(0, max(total, 1))
+            self.ui.progress_bar.setValue(min(done, max(total, 1)))
+            self.ui.progress_bar.setFormat(f"{stage} %p%")
+
+    def _idle(self) -> str | None:
+        job, self.job = self.job, None
+        self.ui.cancel_button.setEnabled(False)
+        self.ui.choose_button.setEnabled(True)
+        return job
+
+    def _finished(self, report) -> None:
+        job = self._idle()
+        if job == "check":
+            self._show_problems(report)
+        else:
+            self._imported(report)
+
+    def _failed(self, error) -> None:
+        job = self._idle()
+        self.ui.progress_bar.hide()
+        cancelled = isinstance(error, ImportCancelled)
+        message = CANCELLED if cancelled else (getattr(error, "message", None) or f"{type(error).__name__}: {error}")
+        self.ui.summary_label.setText(message)
+        self.ui.summary_label.setStyleSheet(BAD_STYLE)
+        clean_check = self.report is not None and self.report.clean and self.report.dry_run
+        self.ui.import_button.setEnabled(job == "import" and clean_check)
+        if job == "import" and not cancelled and isinstance(error, InputError):
+            message_box(self, "导入失败", message)
+        elif not cancelled and not isinstance(error, InputError):
+            message_box(self, "未完成", message)
 
     def _show_problems(self, report) -> None:
         self.report = report
@@ -77,15 +156,7 @@ class ImportDialog(QDialog):
         if clean:
             self.ui.import_button.setFocus()
 
-    def do_import(self) -> None:
-        """The import itself: one transaction in the service."""
-        if self.path is None:
-            return
-        try:
-            report = import_tax_file(self.session, self.path, self.clock(), dry_run=False)
-        except InputError as error:
-            message_box(self, "导入失败", error.message)
-            return
+    def _imported(self, report) -> None:
         self.report = report
         self.ui.import_button.setEnabled(False)
         if not report.imported:  # the file changed since the check: show why nothing went in
@@ -94,3 +165,9 @@ class ImportDialog(QDialog):
         self.ui.summary_label.setText(report.summary)
         self.ui.summary_label.setStyleSheet(OK_STYLE)
         self.imported.emit(report.imported)
+
+    def done(self, result: int) -> None:
+        """Closing cancels what still runs (rolled back) and ends the worker's thread and connection."""
+        self.worker.stop()
+        self.job = None
+        super().done(result)
