@@ -54,7 +54,8 @@ def do_enrol(session, rng, fd) -> None:
 
 def do_pay(session, rng, fd) -> None:
     rows = session.db.execute(
-        "SELECT p.id, (SELECT MAX(month) FROM ledger WHERE person_id = p.id) FROM people p WHERE first_month = ?",
+        "SELECT p.id, l.last FROM people p LEFT JOIN (SELECT person_id, MAX(month) AS last FROM ledger"
+        " GROUP BY person_id) AS l ON l.person_id = p.id WHERE p.first_month = ?",
         [month_str(COUNTER_FIRST_MONTH)]).fetchall()
     open_ = [(pid, last) for pid, last in rows if (last or "") < month_str(TODAY)]
     if not open_:

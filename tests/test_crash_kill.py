@@ -107,9 +107,10 @@ def check_file(path: Path, journal: Path) -> dict:
         assert q("SELECT COUNT(*) FROM people") - IMPORT_PEOPLE == \
             q("SELECT COUNT(*) FROM audit WHERE action = 'person.create'")
         unbalanced = db.execute(
-            "SELECT p.id FROM people p WHERE (SELECT COUNT(*) FROM decisions d WHERE d.person_id = p.id)"
-            " != (CASE WHEN p.first_month = '2025-01' THEN 3 ELSE 0 END)"
-            " + (SELECT COUNT(*) FROM ledger l WHERE l.person_id = p.id AND l.source IN ('counter', 'back_payment'))"
+            "SELECT p.id FROM people p LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM ledger"
+            " WHERE source IN ('counter', 'back_payment') GROUP BY person_id) AS l ON l.person_id = p.id"
+            " WHERE (SELECT COUNT(*) FROM decisions d WHERE d.person_id = p.id)"
+            " != (CASE WHEN p.first_month = '2025-01' THEN 3 ELSE 0 END) + coalesce(l.n, 0)"
         ).fetchall()
         assert unbalanced == []
         counter_rows = q("SELECT COUNT(*) FROM ledger WHERE source IN ('counter', 'back_payment')")

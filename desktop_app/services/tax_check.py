@@ -26,6 +26,13 @@ _MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})月?$")
 _DAY = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _AMOUNT_JUNK = str.maketrans("", "", ",，¥￥元 ")
 _RECEIPT = re.compile(r"^[0-9A-Za-z\-_/]{1,40}$")
+
+
+def _receipt_ok(text: str) -> bool:
+    # Letters and digits only, the common case, without the regular expression (a million times over).
+    return (text.isalnum() and text.isascii() and len(text) <= 40) or _RECEIPT.match(text) is not None
+
+
 EXCEL_EPOCH, EXCEL_FIRST, EXCEL_LAST = date(1899, 12, 30), 36526, 73050
 _ORDER = {c: i for i, c in enumerate(COLUMNS)}
 
@@ -195,7 +202,7 @@ class Checker:
         width = max(index.values()) + 1
         people_get, month_get, day_get, key_get = (self.people.get, self.fast_month.get, self.fast_day.get,
                                                    self.fast_key.get)
-        receipt_ok, cancel, keys = _RECEIPT.match, self.cancel, self.caches.keys
+        receipt_ok, cancel, keys = _receipt_ok, self.cancel, self.caches.keys
         lines: list[str] = []
         total = ok = 0
         try:

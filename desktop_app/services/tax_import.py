@@ -144,7 +144,7 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                                                     today.isoformat(), audited=False)
                 import_rows.set_decision(db, key_no, decision_id)
                 decision_ids.append(decision_id)
-            parts = import_rows.person_bounds(db, WRITE_PARTS)
+            parts = import_rows.write_parts(db, WRITE_PARTS)
             written = 0
             for done, (first, last) in enumerate(parts):
                 if cancel is not None and cancel():

@@ -43,6 +43,7 @@ def connect(path: Path | str) -> Database:
         conn.close()
         raise StoreError(f"数据文件 {path} 无法写入或已损坏：{exc}") from exc
     conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA cache_size = -65536")
     return db
 
 

@@ -53,13 +53,13 @@ def add_keys(db: Database, keys: Iterable[tuple]) -> None:
 
 
 def index(db: Database) -> bool:
-    """One sort of the rows by person and month: the ledger is then probed and written in its own order.
-    True when no person and month comes twice in the file (the index could be unique: no duplicates to look for)."""
+    """One sort of the rows by month and person, the ledger's own order (m006): it is then probed and written
+    in that order. True when no person and month comes twice in the file (the index could be unique)."""
     try:
-        db.execute(f"CREATE UNIQUE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+        db.execute(f"CREATE UNIQUE INDEX {ROWS}_mp ON tax_import_rows (month, person_id)")
         return True
     except sqlite3.IntegrityError:
-        db.execute(f"CREATE INDEX {ROWS}_pm ON tax_import_rows (person_id, month)")
+        db.execute(f"CREATE INDEX {ROWS}_mp ON tax_import_rows (month, person_id)")
         return False
 
 
@@ -68,7 +68,7 @@ def mark_paid(db: Database) -> int:
     cursor = db.execute(
         f"UPDATE {ROWS} SET paid = 1 WHERE row_no IN ("
         f" SELECT t.row_no FROM {ROWS} AS t CROSS JOIN main.ledger AS l"
-        "  ON l.person_id = t.person_id AND l.month = t.month)")
+        "  ON l.month = t.month AND l.person_id = t.person_id)")
     return cursor.rowcount
 
 
@@ -145,9 +145,9 @@ def set_decision(db: Database, key_no: int, decision_id: int) -> None:
     db.execute(f"UPDATE {KEYS} SET decision_id = ? WHERE key_no = ?", [decision_id, key_no])
 
 
-def person_bounds(db: Database, parts: int) -> list[tuple[int, int]]:
-    """Person-id ranges splitting the rows in about equal parts, for progress while writing."""
-    low, high = db.execute(f"SELECT min(person_id), max(person_id) FROM {ROWS}").fetchone()
+def write_parts(db: Database, parts: int) -> list[tuple[int, int]]:
+    """Row-number ranges splitting the rows in about equal parts, for progress while writing."""
+    low, high = db.execute(f"SELECT min(row_no), max(row_no) FROM {ROWS}").fetchone()
     if low is None:
         return []
     step = max(1, (high - low + parts) // parts)
@@ -155,19 +155,22 @@ def person_bounds(db: Database, parts: int) -> list[tuple[int, int]]:
 
 
 def write_ledger(db: Database, first: int, last: int, import_id: int, operator: str, recorded_at: str) -> int:
-    """Insert the rows of persons first..last into the ledger, in the ledger's own (person, month) order."""
+    """Insert the rows first..last (row numbers) into the ledger in its own (month, person) order: appended at
+    the index's end when the months are new. A file sorted by month, as the tax bureau's are, is written in
+    one pass along the index."""
     cursor = db.execute(
         "INSERT INTO main.ledger (person_id, month, paid_on, amount, receipt_no, source, mode, decision_id, import_id,"
         " operator, recorded_at)"
         f" SELECT t.person_id, t.month, t.paid_on, k.amount, t.receipt, 'tax_import', k.mode, k.decision_id, ?, ?, ?"
         f" FROM {ROWS} AS t JOIN {KEYS} AS k ON k.key_no = t.key_no"
-        " WHERE t.person_id BETWEEN ? AND ? ORDER BY t.person_id, t.month",
+        " WHERE t.row_no BETWEEN ? AND ? ORDER BY t.month, t.person_id",
         [import_id, operator, recorded_at, first, last])
     return cursor.rowcount
 
 
 def people_count(db: Database) -> int:
-    return db.execute(f"SELECT count(DISTINCT person_id) FROM {ROWS}").fetchone()[0]
+    """The people in the file: one row each in the snapshot the check took."""
+    return db.execute(f"SELECT count(*) FROM {PEOPLE}").fetchone()[0]
 
 
 def record_import(db: Database, file_name: str, sha256: str, rows: int, imported_on: str, operator: str,

@@ -10,12 +10,20 @@ from desktop_app.store.audit import Stamp, canonical
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id")
 
 
+# The ledger is keyed by (month, person) (m006) and has no index by person: one person's rows are found with
+# one index search per month from the ledger's first month to its last (a few hundred), never a table scan.
+_SPAN = ("WITH RECURSIVE span(month) AS (SELECT min(month) FROM ledger UNION ALL"
+         " SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM span"
+         " WHERE month < (SELECT max(month) FROM ledger)) ")
+_OF_PERSON = "month IN span AND person_id = ?"
+
+
 def rows(db: Database, person_id: int) -> list[dict]:
-    return list(db.query("SELECT * FROM ledger WHERE person_id = ? ORDER BY month", [person_id]))
+    return list(db.query(f"{_SPAN}SELECT * FROM ledger WHERE {_OF_PERSON} ORDER BY month", [person_id]))
 
 
 def months(db: Database, person_id: int) -> set[str]:
-    return {r[0] for r in db.execute("SELECT month FROM ledger WHERE person_id = ?", [person_id])}
+    return {r[0] for r in db.execute(f"{_SPAN}SELECT month FROM ledger WHERE {_OF_PERSON}", [person_id])}
 
 
 def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], action: str = "ledger.record") -> list[int]:
@@ -39,7 +47,7 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
 
 def void(db: Database, stamp: Stamp, person_id: int, month: str, reason: str, voided_on: str) -> int:
     """Take a month out of the ledger, keeping the whole row and the reason in ledger_voids."""
-    found = list(db.query("SELECT * FROM ledger WHERE person_id = ? AND month = ?", [person_id, month]))
+    found = list(db.query("SELECT * FROM ledger WHERE month = ? AND person_id = ?", [month, person_id]))
     if not found:
         raise KeyError(month)
     row = found[0]
