@@ -122,6 +122,29 @@ def test_import_with_row_errors_lists_them_and_writes_nothing(qtbot, window, ui_
     assert ledger_rows(ui_session) == 1
 
 
+
+def test_a_long_problem_list_is_shown_as_it_scrolls(qtbot, window, ui_session, tmp_path):
+    from desktop_app.ui.import_dialog import ImportDialog
+    from desktop_app.ui.problems_model import PAGE
+
+    path = tmp_path / "税务缴费.csv"
+    path.write_text(TAX_HEADER + "".join(f"{LI},李娜,2025-02,2025-02-10,100.00,T{n:05d}\n" for n in range(1200)),
+                    encoding="utf-8")
+    dialog = ImportDialog(ui_session, lambda: TODAY, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.check_file(path)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    view = dialog.ui.problems_view
+    model = view.model()
+    assert model.total == 1200 and model.rowCount() == PAGE   # the first page only
+    while model.rowCount() < 1200:
+        shown = model.rowCount()
+        view.scrollToBottom()
+        qtbot.waitUntil(lambda: model.rowCount() > shown)      # the view asks for the next page itself
+    assert model.index(1199, 0).data() == "1201"               # the last data row is row 1201 of the file
+    assert "未找到身份证号" in model.index(1199, 2).data()
+
 def test_clean_import_writes_the_rows_and_refreshes_the_table(qtbot, window, ui_session, tmp_path):
     tab = open_payments(qtbot, window)
     pay(qtbot, tab, date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 10), "R1")

@@ -11,14 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHeaderView, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QVBoxLayout
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.tax_import import ImportCancelled
 from desktop_app.ui.field_errors import message_box
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.import_worker import ImportWorker
+from desktop_app.ui.problems_model import ProblemsModel
 from desktop_app.ui.tab_base import BAD_STYLE, OK_STYLE, compact_rows
 
 FILE_FILTER = "税务缴费文件 (*.csv *.xlsx);;所有文件 (*)"
@@ -37,13 +37,14 @@ class ImportDialog(QDialog):
         self.clock = clock
         self.path: Path | None = None
         self.report = None
-        self.problems = QStandardItemModel(0, 3, self)
-        self.problems.setHorizontalHeaderLabels(["行号", "列", "问题"])
+        self.problems = ProblemsModel(self)
         self.ui.problems_view.setModel(self.problems)
         compact_rows(self.ui.problems_view)
+        # Fixed widths from the font, not ResizeToContents: that measures every fetched row again as it scrolls.
+        metrics = self.ui.problems_view.fontMetrics()
         header = self.ui.problems_view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(0, metrics.horizontalAdvance("整个文件") + 16)
+        header.resizeSection(1, metrics.horizontalAdvance("费款所属期") + 16)
         self.ui.choose_button.clicked.connect(self.choose_file)
         self.ui.import_button.clicked.connect(self.do_import)
         self.ui.close_button.clicked.connect(self.accept)
@@ -70,7 +71,7 @@ class ImportDialog(QDialog):
         """Dry run: nothing is written; every row's problem is listed."""
         self.path = Path(path)
         self.ui.file_label.setText(f"文件：{self.path}")
-        self.problems.removeRows(0, self.problems.rowCount())
+        self.problems.set_rows([])
         self.report = None
         self._start("check", "正在检查文件，尚未写入任何数据…")
 
@@ -144,10 +145,7 @@ class ImportDialog(QDialog):
 
     def _show_problems(self, report) -> None:
         self.report = report
-        self.problems.removeRows(0, self.problems.rowCount())
-        for problem in report.problems:
-            self.problems.appendRow([QStandardItem(str(problem.row_no) if problem.row_no else "整个文件"),
-                                     QStandardItem(problem.column or ""), QStandardItem(problem.message)])
+        self.problems.set_rows(report.problems)
         # the service imports a file only when every row is clean (all or nothing)
         clean = report.clean
         self.ui.summary_label.setText("检查完毕，尚未写入任何数据。" + report.summary)
