@@ -31,7 +31,7 @@ from desktop_app.services.tax_file import Progress
 from desktop_app.store import audit
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
-from desktop_app.store.db import atomic
+from desktop_app.store.db import atomic, larger_cache
 
 __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "import_tax_file", "imports",
            "parse_amount", "parse_day", "parse_month"]
@@ -39,6 +39,7 @@ __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "imp
 WRITING = "写入缴费记录"
 WRITE_PARTS = 20
 CANCEL_OPS = 200_000  # SQLite steps between two looks at the cancel flag while writing
+BULK_CACHE_MIB = 32
 
 
 @dataclass
@@ -93,6 +94,12 @@ def import_tax_file(session: Session, path: Path, today: date, dry_run: bool = T
     require(session, "counter")
     path = Path(path)
     digest = _sha256(path)
+    with larger_cache(session.db, BULK_CACHE_MIB):
+        return _import(session, path, digest, today, dry_run, progress, cancel)
+
+
+def _import(session: Session, path: Path, digest: str, today: date, dry_run: bool, progress: Progress | None,
+            cancel: Callable[[], bool] | None) -> ImportReport:
     db = session.db
     if dry_run:
         return _report(check_file(session, path, digest, today, progress, cancel), digest, True)
