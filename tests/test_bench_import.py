@@ -1,6 +1,7 @@
 """The tax import at scale, service side: progress, cancel that writes nothing, and the import after a dry run
 that notices what changed in between (issue 7)."""
 
+import json
 from datetime import date
 
 import pytest
@@ -100,3 +101,16 @@ def test_a_renamed_person_between_the_dry_run_and_the_import_is_caught(session, 
         people_store.update(session.db, session.stamp(), people[2].id, {"name": "张玮"})
     report = import_tax_file(session, path, TODAY, dry_run=False)
     assert report.imported == 0 and {p.column for p in report.problems} == {"姓名"} and report.problem_count == 5
+
+
+def test_an_unrelated_write_between_the_dry_run_and_the_import_checks_again_then_imports(session, tax_file,
+                                                                                         enrolled):
+    path, _ = tax_file
+    assert import_tax_file(session, path, TODAY, dry_run=True).clean
+    enrolled(first_month=date(2025, 1, 1), name="孙丽")  # someone else enrolled at the counter meanwhile
+    seen = []
+    report = import_tax_file(session, path, TODAY, dry_run=False, progress=lambda *a: seen.append(a[0]))
+    assert report.imported == 20 and audit.verify(session.db).ok
+    assert "读取并检查文件" in seen  # the audit chain moved: the file was read and checked again first
+    entry = json.loads(session.db.execute("SELECT after FROM audit WHERE action = 'ledger.import'").fetchone()[0])
+    assert (entry["people"], entry["rows"]) == (4, 20)

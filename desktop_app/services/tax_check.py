@@ -181,6 +181,7 @@ class Checker:
         self.result = Checked()
         self.amount_problems: dict[int, RowProblem] = {}  # rows also in the table: dropped if flagged there
         self.hash = hashlib.sha256()
+        self.person_ids: set[int] = set()  # the people of the rows kept, for the import's audit entry
         # The cells exactly as read, for rows a clean earlier row already vouched for (the fast path).
         self.fast_month: dict[str, str] = {}
         self.fast_day: dict[str, str] = {}
@@ -202,7 +203,7 @@ class Checker:
         width = max(index.values()) + 1
         people_get, month_get, day_get, key_get = (self.people.get, self.fast_month.get, self.fast_day.get,
                                                    self.fast_key.get)
-        receipt_ok, cancel, keys = _receipt_ok, self.cancel, self.caches.keys
+        receipt_ok, cancel, keys, seen = _receipt_ok, self.cancel, self.caches.keys, self.person_ids.add
         lines: list[str] = []
         total = ok = 0
         try:
@@ -220,6 +221,7 @@ class Checker:
                                 total += 1
                                 ok += 1
                                 lines.append(f"{person[0]}|{month}|{paid_on}|{keys[key_no][5]}|{receipt}\n")
+                                seen(person[0])
                                 if total % CANCEL_EVERY == 0:
                                     self._every(lines, cancel)
                                 yield row_no, person[0], month, paid_on, receipt, key_no, 1
@@ -231,6 +233,7 @@ class Checker:
                     self._every(lines, cancel)
                 checked = self._check(row_no, cells, i_id, i_name, i_month, i_day, i_amount, i_receipt, width)
                 if checked is not None:
+                    seen(checked[1])
                     if checked[6]:
                         ok += 1
                         lines.append(f"{checked[1]}|{checked[2]}|{checked[3]}|{keys[checked[5]][5]}|{checked[4]}\n")
@@ -355,10 +358,9 @@ def _check(session: Session, path: Path, sha256: str, today: date, progress: Pro
         _merge_flagged(db, checker)
     result.rows_sha256 = checker.hash.hexdigest()
     result.problems.sort(key=lambda p: (p.row_no, _ORDER.get(p.column, -1)))
-    import_rows.snapshot_people(db)
     clean = result.problem_count == 0 and result.total_rows > 0
     import_rows.save_state(db, sha256, today.isoformat(), clean, result.total_rows, result.ok_rows,
-                           result.rows_sha256)
+                           result.rows_sha256, len(checker.person_ids))
     if progress is not None:
         progress(AGAINST_LEDGER, 1, 1)
     return result

@@ -10,7 +10,6 @@ from sqlite_utils import Database
 
 ROWS = "temp.tax_import_rows"
 KEYS = "temp.tax_import_keys"
-PEOPLE = "temp.tax_import_people"
 STATE = "temp.tax_import_state"
 
 
@@ -32,11 +31,11 @@ def create(db: Database) -> None:
         key_no INTEGER PRIMARY KEY, jurisdiction TEXT, mode TEXT, base_ratio TEXT, month TEXT, amount TEXT,
         decision_id INTEGER)""")
     db.execute(f"CREATE TABLE {STATE} (sha256 TEXT, today TEXT, clean INTEGER, total_rows INTEGER, ok_rows INTEGER,"
-               " rows_sha256 TEXT, audit_head INTEGER)")
+               " rows_sha256 TEXT, people INTEGER, audit_head INTEGER)")
 
 
 def drop(db: Database) -> None:
-    for table in (ROWS, KEYS, PEOPLE, STATE):
+    for table in (ROWS, KEYS, STATE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -113,27 +112,13 @@ def flagged_clean(db: Database) -> int:
     return db.execute(f"SELECT count(*) FROM {ROWS} WHERE clean = 1 AND (paid = 1 OR dup_of IS NOT NULL)").fetchone()[0]
 
 
-def snapshot_people(db: Database) -> None:
-    """What the check relied on for each person, to see at import time whether anything changed since."""
-    db.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
-    db.execute(f"CREATE TABLE {PEOPLE} AS SELECT p.id AS person_id, p.name, p.jurisdiction, p.mode, p.base_ratio,"
-               f" p.first_month FROM main.people AS p WHERE p.id IN (SELECT person_id FROM {ROWS})")
-
-
-def people_changed(db: Database) -> bool:
-    return db.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {PEOPLE} AS t LEFT JOIN main.people AS p ON p.id = t.person_id"
-        " WHERE p.id IS NULL OR p.name IS NOT t.name OR p.jurisdiction IS NOT t.jurisdiction OR p.mode IS NOT t.mode"
-        " OR p.base_ratio IS NOT t.base_ratio OR p.first_month IS NOT t.first_month)").fetchone()[0] == 1
-
-
 def save_state(db: Database, sha256: str, today: str, clean: bool, total_rows: int, ok_rows: int,
-               rows_sha256: str) -> None:
+               rows_sha256: str, people: int) -> None:
     """The check's outcome, with the audit chain's head: every write appends to the chain in its transaction
     (issue 6), so an unchanged head means nothing the check relied on has changed since."""
     db.execute(f"DELETE FROM {STATE}")
-    db.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [sha256, today, int(clean), total_rows, ok_rows, rows_sha256, audit_head(db)])
+    db.execute(f"INSERT INTO {STATE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               [sha256, today, int(clean), total_rows, ok_rows, rows_sha256, people, audit_head(db)])
 
 
 def audit_head(db: Database) -> int:
@@ -143,13 +128,14 @@ def audit_head(db: Database) -> int:
 def state(db: Database) -> dict | None:
     """The last check on this connection, if its tables are still here."""
     try:
-        row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256, audit_head FROM {STATE}"
-                         ).fetchone()
+        row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256, people, audit_head"
+                         f" FROM {STATE}").fetchone()
     except Exception:  # sqlite3.OperationalError: no such table — nothing checked on this connection
         return None
     if row is None:
         return None
-    return dict(zip(("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256", "audit_head"), row))
+    names = ("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256", "people", "audit_head")
+    return dict(zip(names, row))
 
 
 def keys(db: Database) -> list[tuple]:
@@ -183,11 +169,6 @@ def write_ledger(db: Database, first: int, last: int, import_id: int, operator: 
         " WHERE t.row_no BETWEEN ? AND ? ORDER BY t.month, t.person_id",
         [import_id, operator, recorded_at, first, last])
     return cursor.rowcount
-
-
-def people_count(db: Database) -> int:
-    """The people in the file: one row each in the snapshot the check took."""
-    return db.execute(f"SELECT count(*) FROM {PEOPLE}").fetchone()[0]
 
 
 def record_import(db: Database, file_name: str, sha256: str, rows: int, imported_on: str, operator: str,
