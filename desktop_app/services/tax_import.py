@@ -153,10 +153,10 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 decision_ids.append(decision_id)
             parts = import_rows.write_parts(db, WRITE_PARTS)
             written = 0
-            for done, (first, last) in enumerate(parts):
+            for done, (month, first, last) in enumerate(parts):
                 if cancel is not None and cancel():
                     raise ImportCancelled()
-                written += import_rows.write_ledger(db, first, last, import_id, stamp.operator, stamp.at)
+                written += import_rows.write_ledger(db, month, first, last, import_id, stamp.operator, stamp.at)
                 if progress is not None:
                     progress(WRITING, done + 1, len(parts))
             if written != rows:

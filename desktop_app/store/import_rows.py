@@ -148,26 +148,31 @@ def set_decision(db: Database, key_no: int, decision_id: int) -> None:
     db.execute(f"UPDATE {KEYS} SET decision_id = ? WHERE key_no = ?", [decision_id, key_no])
 
 
-def write_parts(db: Database, parts: int) -> list[tuple[int, int]]:
-    """Row-number ranges splitting the rows in about equal parts, for progress while writing."""
-    low, high = db.execute(f"SELECT min(row_no), max(row_no) FROM {ROWS}").fetchone()
-    if low is None:
-        return []
-    step = max(1, (high - low + parts) // parts)
-    return [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
+def write_parts(db: Database, parts: int) -> list[tuple[str, int, int]]:
+    """(month, first person id, last person id) ranges splitting the rows into about `parts` parts in the
+    ledger's order, for progress while writing: each month's rows by its share, split by person id range."""
+    months = db.execute(f"SELECT month, count(*), min(person_id), max(person_id) FROM {ROWS} GROUP BY month"
+                        " ORDER BY month").fetchall()
+    total = sum(m[1] for m in months)
+    out = []
+    for month, count, low, high in months:
+        n = max(1, min(round(parts * count / total), high - low + 1))
+        step = -(-(high - low + 1) // n)
+        out.extend((month, first, min(first + step - 1, high)) for first in range(low, high + 1, step))
+    return out
 
 
-def write_ledger(db: Database, first: int, last: int, import_id: int, operator: str, recorded_at: str) -> int:
-    """Insert the rows first..last (row numbers) into the ledger in its own (month, person) order: appended at
-    the index's end when the months are new. A file sorted by month, as the tax bureau's are, is written in
-    one pass along the index."""
+def write_ledger(db: Database, month: str, first: int, last: int, import_id: int, operator: str,
+                 recorded_at: str) -> int:
+    """Insert the rows of one month and person id range into the ledger, read along the check's (month, person)
+    index: in the ledger's own order, appended at its index's end when the month is new, with no sort."""
     cursor = db.execute(
         "INSERT INTO main.ledger (person_id, month, paid_on, amount, receipt_no, source, mode, decision_id, import_id,"
         " operator, recorded_at)"
         f" SELECT t.person_id, t.month, t.paid_on, k.amount, t.receipt, 'tax_import', k.mode, k.decision_id, ?, ?, ?"
         f" FROM {ROWS} AS t JOIN {KEYS} AS k ON k.key_no = t.key_no"
-        " WHERE t.row_no BETWEEN ? AND ? ORDER BY t.month, t.person_id",
-        [import_id, operator, recorded_at, first, last])
+        " WHERE t.month = ? AND t.person_id BETWEEN ? AND ? ORDER BY t.month, t.person_id",
+        [import_id, operator, recorded_at, month, first, last])
     return cursor.rowcount
 
 
