@@ -40,7 +40,7 @@ __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "imp
 WRITING = "写入缴费记录"
 WRITE_PARTS = 20
 CANCEL_OPS = 200_000  # SQLite steps between two looks at the cancel flag while writing
-BULK_CACHE_MIB = 32
+BULK_CACHE_MIB = 16
 
 
 @dataclass
