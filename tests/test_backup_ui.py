@@ -193,3 +193,34 @@ def test_a_file_that_cannot_open_is_restored_from_the_start_dialog(qtbot, staffe
         assert sqlite3.connect(made.path).execute("SELECT COUNT(*) FROM operators").fetchone()[0] == 3
     finally:
         session.close()
+
+
+def test_a_big_file_from_an_earlier_version_says_it_is_being_upgraded(qtbot, tmp_path, monkeypatch):
+    from desktop_app.services.session import pending_upgrade
+    from desktop_app.store.db import connect
+    from desktop_app.store.migrations import MIGRATIONS
+    from desktop_app.ui import startup
+
+    path = tmp_path / "old.sqlite3"
+    old = connect(path)
+    MIGRATIONS.apply(old, stop_before="m006_ledger_by_month")  # as the previous version left it
+    old.close()
+    assert pending_upgrade(path) == ["m006_ledger_by_month"]
+    shown = []
+
+    def spy(p):
+        notice = real(p)
+        shown.append(None if notice is None else (notice.labelText(), notice.isVisible()))
+        return notice
+
+    real = startup._upgrade_notice
+    monkeypatch.setattr(startup, "_upgrade_notice", spy)
+    monkeypatch.setattr(startup, "UPGRADE_NOTICE_BYTES", 0)  # the test file is small; a county's is gigabytes
+    session = startup.open_data_file(path)
+    session.close()
+    assert shown[0][1] and "正在升级数据文件" in shown[0][0] and "请勿关闭程序" in shown[0][0]
+    assert pending_upgrade(path) == [] and not any(w.isVisible() for w in QApplication.topLevelWidgets()
+                                                   if isinstance(w, startup.QProgressDialog))
+    session = startup.open_data_file(path)  # upgraded: nothing more to say
+    session.close()
+    assert shown[1] is None

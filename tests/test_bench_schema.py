@@ -1,11 +1,12 @@
-"""m005_county_scale: name parts found through the gram index, and the ledger's source check kept exact."""
+"""m005_county_scale: name parts found through the gram index, and the ledger's source check kept exact;
+m006_ledger_by_month: the ledger keyed by (month, person), one person's months still found by index."""
 
 import shutil
 import sqlite3
 
 import pytest
 
-from desktop_app.store import audit, people
+from desktop_app.store import audit, ledger, people
 from desktop_app.store.db import atomic, connect
 from desktop_app.store.migrations import migrate
 from tests.conftest import FIXED_NOW, make_id
@@ -69,3 +70,34 @@ def test_people_of_an_old_file_are_found_by_part_of_the_name_after_the_upgrade(t
     assert first in names(people.search(db, first[1:]))
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_the_ledger_is_keyed_by_month_then_person_and_refuses_a_month_twice(db):
+    keys = {r[1]: [c[2] for c in db.execute(f"PRAGMA index_info('{r[1]}')")] for r in
+            db.execute("PRAGMA index_list('ledger')") if r[2]}
+    assert list(keys.values()) == [["month", "person_id"]]  # no index led by person: imports append
+    with atomic(db):
+        pid = people.insert(db, STAMP, person("王建国", 21))
+        ledger.insert(db, STAMP, pid, [{"month": "2024-01", "paid_on": "2024-01-05", "source": "counter"}])
+    with pytest.raises(sqlite3.IntegrityError):
+        with atomic(db):
+            ledger.insert(db, STAMP, pid, [{"month": "2024-01", "paid_on": "2024-02-05", "source": "counter"}])
+
+
+def test_one_persons_months_come_in_order_through_the_index_without_a_scan(db):
+    with atomic(db):
+        ids = [people.insert(db, STAMP, person(n, 30 + i)) for i, n in enumerate(("王建国", "李秀英", "张伟"))]
+        for month in ("2019-12", "2024-03", "2020-01", "2024-02", "2026-10"):
+            for pid in ids[:2]:
+                ledger.insert(db, STAMP, pid, [{"month": month, "paid_on": "2026-11-01", "source": "counter"}])
+    assert [r["month"] for r in ledger.rows(db, ids[0])] == ["2019-12", "2020-01", "2024-02", "2024-03", "2026-10"]
+    assert all(r["person_id"] == ids[0] for r in ledger.rows(db, ids[0]))
+    assert ledger.months(db, ids[1]) == {"2019-12", "2020-01", "2024-02", "2024-03", "2026-10"}
+    assert ledger.rows(db, ids[2]) == [] and ledger.months(db, ids[2]) == set()
+    plan = " | ".join(r[3] for r in db.execute(
+        f"EXPLAIN QUERY PLAN {ledger._SPAN}SELECT * FROM ledger WHERE {ledger._OF_PERSON} ORDER BY month", [ids[0]]))
+    assert "SCAN ledger" not in plan and "ledger_month_person (month=? AND person_id=?)" in plan
+
+
+def test_an_empty_ledger_has_no_months_for_anyone(db):
+    assert ledger.rows(db, 1) == [] and ledger.months(db, 1) == set()

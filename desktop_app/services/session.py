@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlite_utils import Database
 from desktop_app.services import instance_lock
 from desktop_app.store import audit, settings
 from desktop_app.store.db import StoreError, atomic, connect, quick_check
-from desktop_app.store.migrations import migrate
+from desktop_app.store.migrations import migrate, pending
 
 APP_FOLDER = "灵活就业参保经办台"
 DATA_FILE = "flexins.sqlite3"
@@ -83,6 +84,25 @@ def demo_data_path() -> Path:
 
 def load_office(db: Database) -> Office:
     return Office(settings.get(db, "office_jurisdiction"), settings.get(db, "office_name"))
+
+
+def pending_upgrade(path: Path) -> list[str]:
+    """The schema changes an existing file still needs (the next open_session applies them, once; on a
+    county-sized file that can take minutes: m006 rebuilds the ledger). Empty for a new or current file,
+    and for one that cannot be read (open_session then says why)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    try:
+        db = connect(path)
+    except StoreError:
+        return []
+    try:
+        return pending(db)
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        db.close()
 
 
 def open_session(path: Path, operator: str | None = "管理员", clock: Callable[[], datetime] = _now, *,

@@ -312,6 +312,11 @@ def migrate(db: Database) -> list[str]:
     return pending
 
 
+def pending(db: Database) -> list[str]:
+    """The migrations this file still needs, by name, without applying them."""
+    return [m.name for m in MIGRATIONS.pending(db)]
+
+
 def schema_version(db: Database) -> str | None:
     applied = MIGRATIONS.applied(db)
     return applied[-1].name if applied else None

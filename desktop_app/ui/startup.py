@@ -10,11 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QHeaderView, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHeaderView, QMessageBox, QProgressDialog,
+                               QVBoxLayout)
 
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import InputError, StoreError
-from desktop_app.services.session import Session, open_session
+from desktop_app.services.session import Session, open_session, pending_upgrade
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
@@ -98,6 +99,24 @@ class RestoreAtStartDialog(QDialog):
         return True
 
 
+UPGRADE_NOTICE_BYTES = 50 * 2 ** 20  # smaller files upgrade in a moment: nothing to say
+
+
+def _upgrade_notice(path: Path) -> QProgressDialog | None:
+    """A big file from an earlier version is upgraded once, on this thread, before the window: say so, so
+    nobody takes the wait for a hang and closes the program (closing is safe, but the upgrade starts over)."""
+    if not path.is_file() or path.stat().st_size < UPGRADE_NOTICE_BYTES or not pending_upgrade(path):
+        return None
+    notice = QProgressDialog("正在升级数据文件（新版本只需升级一次；文件较大，可能需要几分钟）。\n"
+                             "请勿关闭程序或关机，完成后将自动进入登录界面。", "", 0, 0)
+    notice.setWindowTitle("升级数据文件")
+    notice.setCancelButton(None)
+    notice.setMinimumDuration(0)
+    notice.show()
+    QApplication.processEvents()
+    return notice
+
+
 def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Session | None:
     """Lock the file for this program, open it (operator None: a login follows); offer a restore when it
     cannot be opened. None when the program should end (message already shown)."""
@@ -107,6 +126,7 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
     except StoreError as error:  # InstanceLocked, or a folder that cannot take the lock file
         QMessageBox.critical(None, "无法启动", error.message)
         return None
+    notice = _upgrade_notice(path)
     while True:
         try:
             session = open_session(path, operator=None, check=False)
@@ -120,5 +140,9 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
                 lock.release()
                 return None
             continue
+        finally:
+            if notice is not None:
+                notice.close()
+                notice = None
         session.instance_lock = lock
         return session
