@@ -181,11 +181,18 @@ class Checker:
         self.result = Checked()
         self.amount_problems: dict[int, RowProblem] = {}  # rows also in the table: dropped if flagged there
         self.hash = hashlib.sha256()
-        self.person_ids: set[int] = set()  # the people of the rows kept, for the import's audit entry
+        self.person_ids: set[int] = set()  # the people of the rows kept: the snapshot, the audit entry
         # The cells exactly as read, for rows a clean earlier row already vouched for (the fast path).
         self.fast_month: dict[str, str] = {}
         self.fast_day: dict[str, str] = {}
         self.fast_key: dict[tuple, int] = {}
+
+    def people_used(self) -> Iterator[tuple]:
+        """(person_id, name, jurisdiction, mode, base_ratio, first_month) of the file's people, as checked."""
+        seen = self.person_ids
+        for pid, name, combo, first_month in self.people.values():
+            if pid in seen:
+                yield (pid, name, *self.combos[combo], first_month)
 
     def problem(self, row_no: int, column: str | None, message: str) -> RowProblem | None:
         """Count it; list it while the list is shorter than MAX_PROBLEMS."""
@@ -358,6 +365,7 @@ def _check(session: Session, path: Path, sha256: str, today: date, progress: Pro
         _merge_flagged(db, checker)
     result.rows_sha256 = checker.hash.hexdigest()
     result.problems.sort(key=lambda p: (p.row_no, _ORDER.get(p.column, -1)))
+    import_rows.snapshot_people(db, checker.people_used())
     clean = result.problem_count == 0 and result.total_rows > 0
     import_rows.save_state(db, sha256, today.isoformat(), clean, result.total_rows, result.ok_rows,
                            result.rows_sha256, len(checker.person_ids))

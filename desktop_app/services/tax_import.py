@@ -6,9 +6,9 @@ in one transaction. An office then never has to work out which half of a file we
 
 Scale (issue 7): the file is read as a stream and its rows kept in this connection's temporary tables
 (services/tax_check.py, store/import_rows.py). The import right after a clean dry run of the same file
-does not read the rows again: inside its transaction it confirms that nothing was written since the check
-(the audit chain's head, which every write moves) and that the standards still give the checked amounts,
-then writes in SQL; otherwise the file is checked again first. progress(stage, done, total) is
+does not read the rows again: inside its transaction it confirms that nothing the check relied on has
+changed (when the audit chain's head moved: the people of the file, months paid since; always: the
+standards), then writes in SQL; otherwise the file is checked again first. progress(stage, done, total) is
 called along the way; cancel() returning True stops it with ImportCancelled, nothing written.
 """
 
@@ -133,8 +133,9 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
         db.conn.set_progress_handler(lambda: bool(cancel()), CANCEL_OPS)
     try:
         with atomic(db):
-            if import_rows.audit_head(db) != state["audit_head"]:
-                raise _Stale()  # something was written since the check (every write is audited): check again
+            if import_rows.audit_head(db) != state["audit_head"] and (
+                    import_rows.people_changed(db) or import_rows.mark_paid(db)):
+                raise _Stale()  # something the check relied on was written since (every write is audited)
             decisions = []
             for key_no, jurisdiction, mode, ratio, month, amount in import_rows.keys(db):
                 case = contribution_case({"jurisdiction": jurisdiction, "mode": mode, "base_ratio": ratio}, month,

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 ROWS = "temp.tax_import_rows"
 KEYS = "temp.tax_import_keys"
+PEOPLE = "temp.tax_import_people"
 STATE = "temp.tax_import_state"
 
 
@@ -35,16 +36,17 @@ def create(db: Database) -> None:
 
 
 def drop(db: Database) -> None:
-    for table in (ROWS, KEYS, STATE):
+    for table in (ROWS, KEYS, PEOPLE, STATE):
         db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 ROWS_PER_INSERT = 32  # rows per INSERT statement: a statement's run costs more than its values (2.2 s -> 1.1 s)
 
 
-def add_rows(db: Database, rows: Iterable[tuple]) -> None:
-    """(row_no, person_id, month, paid_on, receipt, key_no, clean), streamed from the checker."""
-    sql = f"INSERT INTO {ROWS} (row_no, person_id, month, paid_on, receipt, key_no, clean) VALUES "
+def _insert_many(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """executemany, ROWS_PER_INSERT rows to a statement (the last few one by one)."""
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    one = "(" + ", ".join("?" * len(columns)) + ")"
     tail: list[tuple] = []
 
     def groups() -> Iterator[list]:
@@ -56,10 +58,15 @@ def add_rows(db: Database, rows: Iterable[tuple]) -> None:
             if count == ROWS_PER_INSERT:
                 yield flat
                 flat, count = [], 0
-        tail.extend(zip(*[iter(flat)] * 7))
+        tail.extend(zip(*[iter(flat)] * len(columns)))
 
-    db.conn.executemany(sql + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * ROWS_PER_INSERT), groups())
-    db.conn.executemany(sql + "(?, ?, ?, ?, ?, ?, ?)", tail)
+    db.conn.executemany(sql + ", ".join([one] * ROWS_PER_INSERT), groups())
+    db.conn.executemany(sql + one, tail)
+
+
+def add_rows(db: Database, rows: Iterable[tuple]) -> None:
+    """(row_no, person_id, month, paid_on, receipt, key_no, clean), streamed from the checker."""
+    _insert_many(db, ROWS, ("row_no", "person_id", "month", "paid_on", "receipt", "key_no", "clean"), rows)
 
 
 def add_keys(db: Database, keys: Iterable[tuple]) -> None:
@@ -110,6 +117,24 @@ def flagged(db: Database, limit: int) -> list[tuple]:
 def flagged_clean(db: Database) -> int:
     """Rows clean row by row but flagged against the ledger or the file."""
     return db.execute(f"SELECT count(*) FROM {ROWS} WHERE clean = 1 AND (paid = 1 OR dup_of IS NOT NULL)").fetchone()[0]
+
+
+def snapshot_people(db: Database, people: Iterable[tuple]) -> None:
+    """(person_id, name, jurisdiction, mode, base_ratio, first_month) as the check used them, to see at import
+    time whether anything changed since (the clerk goes on working at the counter while the import runs on
+    its own connection)."""
+    db.execute(f"DROP TABLE IF EXISTS {PEOPLE}")
+    # No declared types: each value kept exactly as read from people, so IS NOT compares like with like.
+    db.execute(f"CREATE TABLE {PEOPLE} (person_id INTEGER PRIMARY KEY, name, jurisdiction, mode, base_ratio,"
+               " first_month)")
+    _insert_many(db, PEOPLE, ("person_id", "name", "jurisdiction", "mode", "base_ratio", "first_month"), people)
+
+
+def people_changed(db: Database) -> bool:
+    return db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {PEOPLE} AS t LEFT JOIN main.people AS p ON p.id = t.person_id"
+        " WHERE p.id IS NULL OR p.name IS NOT t.name OR p.jurisdiction IS NOT t.jurisdiction OR p.mode IS NOT t.mode"
+        " OR p.base_ratio IS NOT t.base_ratio OR p.first_month IS NOT t.first_month)").fetchone()[0] == 1
 
 
 def save_state(db: Database, sha256: str, today: str, clean: bool, total_rows: int, ok_rows: int,
