@@ -224,3 +224,31 @@ def test_a_big_file_from_an_earlier_version_says_it_is_being_upgraded(qtbot, tmp
     session = startup.open_data_file(path)  # upgraded: nothing more to say
     session.close()
     assert shown[1] is None
+
+
+def test_cancel_stops_a_backup_and_leaves_no_file(qtbot, admin, tmp_path, monkeypatch):
+    import time
+
+    from desktop_app.store import files
+
+    real = files.snapshot_copy
+
+    def one_page_at_a_time(data_path, target, step, pages):  # the real copy, slowed down to be caught running
+        return real(data_path, target, lambda done, total: (time.sleep(0.05), step(done, total)), 1)
+
+    monkeypatch.setattr(backup.files, "snapshot_copy", one_page_at_a_time)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = dialog_for(qtbot, admin)
+    ui = dialog.ui
+    type_into(qtbot, ui.folder_edit, str(usb))
+    click(qtbot, ui.save_settings_button)
+    before = dialog.model.rowCount()
+    click(qtbot, ui.backup_now_button)
+    qtbot.waitUntil(lambda: ui.progress_bar.value() > 0)      # copying
+    assert ui.cancel_button.isVisible() and ui.cancel_button.isEnabled()
+    click(qtbot, ui.cancel_button)
+    qtbot.waitUntil(lambda: not dialog.busy and "已取消备份" in ui.status_label.text(), timeout=10_000)
+    assert list(usb.iterdir()) == []                           # neither a backup nor a .partial
+    assert dialog.model.rowCount() == before and not ui.cancel_button.isVisible()
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()] == []

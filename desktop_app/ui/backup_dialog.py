@@ -1,7 +1,8 @@
 """备份与恢复 (administrator): backup folder and count, backup now, restore from a backup, export to CSV.
 
-Every long job runs off the window's thread (ui/worker.py) with a progress bar; restoring asks for a
-confirmation first and ends with a new login (the restored file has the operators of its own time).
+Every long job runs off the window's thread (ui/worker.py) with a progress bar; a backup or an export can be
+stopped with 取消 and leaves nothing half-written. Restoring asks for a confirmation first, is not stopped half
+way, and ends with a new login (the restored file has the operators of its own time).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class BackupDialog(QDialog):
         self.last_result = None
         ui = self.ui
         ui.progress_bar.hide()
+        ui.cancel_button.hide()
+        ui.cancel_button.clicked.connect(self.cancel)
         self.model = QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["备份时间", "类型", "大小"])
         ui.backups_view.setModel(self.model)
@@ -112,6 +115,9 @@ class BackupDialog(QDialog):
             button.setEnabled(False)
         self.ui.progress_bar.setRange(0, 0)
         self.ui.progress_bar.show()
+        # A restore is not stopped half way (see closeEvent); a backup or an export leaves nothing when stopped.
+        self.ui.cancel_button.setVisible(name != "restore")
+        self.ui.cancel_button.setEnabled(True)
         self.ui.status_label.setText(label)
         self.task = Task(name, fn, self)
         self.task.progress.connect(self._progress)
@@ -125,13 +131,25 @@ class BackupDialog(QDialog):
         self.ui.progress_bar.setRange(0, max(total, 1))
         self.ui.progress_bar.setValue(done)
 
+    def cancel(self) -> None:
+        """取消: the job stops at its next step and removes what it had written (services/backup.py, export.py)."""
+        if self.busy and self.task.name != "restore":
+            self.task.cancel.set()
+            self.ui.cancel_button.setEnabled(False)
+            self.ui.status_label.setText("正在取消…")
+
     def _idle(self, *_args) -> None:
         self.ui.progress_bar.hide()
+        self.ui.cancel_button.hide()
         for button in (self.ui.backup_now_button, self.ui.restore_file_button, self.ui.export_button):
             button.setEnabled(True)
         self._on_selection()
 
     def _failed(self, error) -> None:
+        if isinstance(error, backup.Cancelled):
+            what = "导出" if self.task is not None and self.task.name == "export" else "备份"
+            self.ui.status_label.setText(f"已取消{what}，没有留下不完整的文件。")
+            return
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         self.ui.status_label.setText("未完成：" + message)
         if isinstance(error, InputError) and error.field == "backup":
