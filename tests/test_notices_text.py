@@ -96,3 +96,9 @@ def test_months_dates_and_money_read_the_chinese_way():
     assert fmt.years_months(123) == "10年3个月（123个月）"
     assert fmt.month_list(["2024-04", "2024-05", "2024-06"]) == "2024年4月至2024年6月"
     assert fmt.month_list(["2024-12", "2025-01", "2025-03"]) == "2024年12月至2025年1月、2025年3月"
+
+
+def test_a_cut_through_a_long_run_does_not_leave_its_closing_mark_alone():
+    # found by the property above in CI: an ASCII run, a unit and a comma glued into one atom wider than a line
+    lines = break_lines("CASE-1a2b3c7月，", SIZE, 8 * EM)
+    assert "".join(lines) == "CASE-1a2b3c7月，" and all(line[0] not in NO_START for line in lines[1:])

@@ -61,6 +61,9 @@ def _break(text, size, first_width, width_rest=None) -> tuple[tuple[str, bool], 
                 cut = len(atom) - 1
                 while cut > 1 and width(atom[:cut], size) > avail + 0.01:
                     cut -= 1
+                # The same rules inside a cut atom: the character before a closing mark goes down with it.
+                while cut > 1 and (atom[cut] in NO_START or atom[cut - 1] in NO_END):
+                    cut -= 1
                 out.append((atom[:cut], False))
                 atom, avail = atom[cut:], width_rest
             line, used = atom, width(atom, size)
