@@ -12,6 +12,7 @@ from datetime import datetime  # noqa: E402
 import pytest  # noqa: E402
 
 FIXED_NOW = datetime(2025, 6, 16, 9, 30, 0)
+FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"  # session 1's file
 
 
 TODAY = FIXED_NOW.date()
@@ -24,6 +25,18 @@ def make_id(birth: str = "19900101", area: str = "411502", seq: int = 123) -> st
 
     first17 = f"{area}{birth}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A bare store connection on a new file with every migration applied (store tests: no office, no session)."""
+    from desktop_app.store.db import connect
+    from desktop_app.store.migrations import migrate
+
+    database = connect(tmp_path / "t.sqlite3")
+    migrate(database)
+    yield database
+    database.close()
 
 
 @pytest.fixture

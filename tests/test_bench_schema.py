@@ -9,9 +9,8 @@ import pytest
 from desktop_app.store import audit, ledger, people
 from desktop_app.store.db import atomic, connect
 from desktop_app.store.migrations import migrate
-from tests.conftest import FIXED_NOW, make_id
+from tests.conftest import FIRST_SCHEMA, FIXED_NOW, make_id
 
-FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"
 STAMP = audit.Stamp("测试员", FIXED_NOW.isoformat())
 
 
@@ -19,14 +18,6 @@ def person(name: str, seq: int) -> dict:
     return {"id_number": make_id(seq=seq), "name": name, "sex": "M", "birth_date": "1990-01-01", "phone": "",
             "address": "", "category": "platform", "places": ["hukou"], "employer_insured": False,
             "mode": "with_account", "base_ratio": None, "jurisdiction": "xinyang", "first_month": "2024-01"}
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = connect(tmp_path / "t.sqlite3")
-    migrate(database)
-    yield database
-    database.close()
 
 
 def names(rows) -> list[str]:

@@ -8,9 +8,8 @@ import pytest
 from desktop_app.store import audit, people
 from desktop_app.store.db import StoreError, atomic, connect, quick_check
 from desktop_app.store.migrations import MIGRATIONS, migrate, schema_version
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIRST_SCHEMA, FIXED_NOW
 
-FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"
 STAMP = audit.Stamp("测试员", FIXED_NOW.isoformat())
 
 PERSON = {
@@ -18,14 +17,6 @@ PERSON = {
     "phone": "", "address": "", "category": "platform", "places": ["residence"], "employer_insured": False,
     "mode": "with_account", "base_ratio": None, "jurisdiction": "xinyang", "first_month": "2024-01",
 }
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = connect(tmp_path / "t.sqlite3")
-    migrate(database)
-    yield database
-    database.close()
 
 
 def test_every_connection_has_wal_foreign_keys_and_a_busy_timeout(db):
