@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from desktop_app.rules import RuleError, decide
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT.parent / "shared" / "rules-cases" / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "tests" / "rules_cases" / "examples").glob("*.json"))
 CASES = [{k: v for k, v in json.loads(p.read_text(encoding="utf-8")).items() if k != "expect"} for p in EXAMPLES]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 QUESTIONS = ["eligibility", "contribution", "benefit_timeline", "transfer", "retirement", "mode_change",

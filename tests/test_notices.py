@@ -17,7 +17,7 @@ from desktop_app.rules import decide
 from notice_samples.poppler import png_size, poppler
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT.parent / "shared" / "rules-cases" / "examples"
+EXAMPLES = ROOT / "tests" / "rules_cases" / "examples"
 SAMPLES = Path(__file__).with_name("notice_samples")
 
 # (id, case file, kind, what the notice must say: figures worked out by hand from the documents)

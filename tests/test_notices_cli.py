@@ -13,7 +13,7 @@ from desktop_app.rules import JURISDICTIONS
 from notice_samples.poppler import poppler
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT.parent / "shared" / "rules-cases" / "examples"
+EXAMPLES = ROOT / "tests" / "rules_cases" / "examples"
 SAMPLES = Path(__file__).with_name("notice_samples")
 CASES = sorted(EXAMPLES.glob("*.json"))
 KIND = {"benefit_timeline": "waiting_period", "transfer": "transfer", "retirement": "retirement",

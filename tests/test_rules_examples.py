@@ -1,4 +1,4 @@
-"""Every public rule case in shared/rules-cases/examples, through the CLI exactly as an office would run it."""
+"""Every public rule case (tests/rules_cases/examples, copied from shared/rules-cases), through the CLI exactly as an office would run it."""
 import json
 import subprocess
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT.parent / "shared" / "rules-cases" / "examples"
+EXAMPLES = ROOT / "tests" / "rules_cases" / "examples"
 CASES = sorted(EXAMPLES.glob("*.json"))
 
 

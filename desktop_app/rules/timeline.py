@@ -1,6 +1,6 @@
 """Month-by-month benefit state from a payment history: waiting, arrears, back-payment, lapse.
 
-Readings (../shared/policy/README.md): a month's contribution is due within that month; an
+Readings (resources/policy/README.md): a month's contribution is due within that month; an
 interruption is a run of months not paid on time, starting with month M. It is healed when the
 jurisdiction's condition is met in month H within the limit (H - M <= 3 months; 吉林: the days of
 months M..H-1 <= 90); otherwise it is a lapse, and the next month paid on time starts a new
