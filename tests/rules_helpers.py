@@ -3,8 +3,9 @@ from desktop_app.rules import RuleError, decide
 
 XY = {"avg_wage_annual": 72000}
 JL = {"avg_wage_annual": 90000, "employer_medical_rate": 0.065, "maternity_low_rate": 0.005,
-      "individual_medical_rate": 0.02, "waiting_months_first": 6, "waiting_months_after_lapse": 4}
-JS = {"avg_wage_annual": 120000, "employer_medical_rate": 0.08, "individual_medical_rate": 0.02,
+      "individual_medical_rate": 0.02, "waiting_months_first": 6, "waiting_months_after_lapse": 4,
+      "new_standard_from": "2025-04", "suspend_after_months": 1}
+JS = {"avg_wage_annual": 120000, "base_ratio": "0.6", "employer_medical_rate": 0.08, "individual_medical_rate": 0.02,
       "waiting_months_first": 3, "waiting_months_after_lapse": 2, "required_years_male": 30,
       "required_years_female": 25}
 HN = {"avg_wage_annual": 80000, "flexible_rate": 0.08, "required_years_male": 25, "required_years_female": 20}

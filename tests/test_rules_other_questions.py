@@ -12,7 +12,9 @@ def test_xinyang_mode_change_any_time():
 def test_jilin_mode_change_only_at_retirement():
     assert refused("mode_change", "jilin", "2025-08-05", pooling_only_months=12).code == "not_applicable"
     d = ask("mode_change", "jilin", "2025-08-05", pooling_only_months=12, at_retirement=True)
-    assert (d["difference_monthly"], d["amount"]) == ("210.38", "2524.50")
+    # 573.75 − 363.38 (each standard rounded first) = 210.37 a month; × 12 = 2,524.44 (issue 11 point 8)
+    assert (d["standard_with_account"], d["standard_pooling_only"]) == ("573.75", "363.38")
+    assert (d["difference_monthly"], d["amount"]) == ("210.37", "2524.44")
 
 
 @pytest.mark.parametrize("j", ["huainan", "jiangsu"])
@@ -67,7 +69,8 @@ def test_back_payment_today_or_next_month_huainan():
 
 def test_jilin_subsidy_is_at_most_two_thirds():
     d = ask("subsidy", "jilin", "2025-06-01", group="graduate", paid_amount="1000")
-    assert d["max_subsidy"] == "666.67"
+    assert d["max_subsidy"] == "666.66"   # a ceiling ("不超过2/3") rounds down (issue 11 point 8)
+    assert ask("subsidy", "jilin", "2025-06-01", group="graduate", paid_amount="100")["max_subsidy"] == "66.66"
     assert refused("subsidy", "xinyang", "2025-06-01", group="graduate", paid_amount="1000").code == "not_applicable"
 
 

@@ -89,7 +89,9 @@ def test_lump_sum_never_exceeds_the_larger_shortfall_and_nothing_is_negative(j, 
     if d["lump_sum"]:
         assert d["lump_sum"]["months"] == max(short.values())
         assert float(d["lump_sum"]["amount"]) >= 0
-    assert d["qualified"] == (max(short.values()) == 0)
+    # 吉林（五）: with-account retirement with pooling-only years waits for the difference to be paid
+    difference_due = j == "jilin" and mode == "with_account" and pooling > 0
+    assert d["qualified"] == (max(short.values()) == 0 and not difference_due)
     if d["mode_difference"]:
         assert float(d["mode_difference"]["amount"]) >= 0
 

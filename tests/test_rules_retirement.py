@@ -81,8 +81,18 @@ def test_jilin_two_years_in_province_decide_the_options(local, options):
 
 def test_jilin_mode_difference_for_pooling_years_at_retirement():
     d = ask("retirement", "jilin", "2026-06-01", mode="with_account", person=MAN_1966, record=record(360, pooling=120))
-    # with account 6375 × 0.09 = 573.75; pooling 6375 × 0.057 = 363.375; difference 210.375
-    assert d["mode_difference"] == {"months": 120, "difference_monthly": "210.38", "amount": "25245.00"}
+    # with account 6375 × 0.09 = 573.75; pooling 6375 × 0.057 = 363.375 -> 363.38; difference 210.37 × 120
+    assert {k: d["mode_difference"][k] for k in ("months", "difference_monthly", "amount")} == \
+        {"months": 120, "difference_monthly": "210.37", "amount": "25244.40"}
+    # 二（五）: paying the difference is a precondition of with-account retirement, not a side figure (issue 11 point 7)
+    assert not d["qualified"] and "mode_difference_unpaid" in d["reasons"] and d["mode_difference"]["required"]
+    assert d["total_due"] == "25244.40" and "lump_sum" in d["options"] and d["retiree_benefits_from"] is None
+    assert any("须先一次性补缴单建统筹与统账结合模式的缴费差额" in n for n in d["notes"])
+    paid = ask("retirement", "jilin", "2026-06-01", mode="with_account", person=MAN_1966,
+               record={**record(360, pooling=120), "mode_difference_paid": True})
+    assert paid["qualified"] and paid["retiree_benefits_from"] == "2026-07"
+    pooling = ask("retirement", "jilin", "2026-06-01", mode="pooling_only", person=MAN_1966, record=record(360, pooling=120))
+    assert pooling["qualified"] and pooling["mode_difference"] is None
 
 
 def test_jiangsu_hukou_outside_needs_the_years_in_jiangsu():

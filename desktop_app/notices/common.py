@@ -32,10 +32,9 @@ def channels_sentence(decision: dict) -> tuple[str, list[str]]:
 
 
 def missed_payment(decision: dict) -> tuple[str, list[str]]:
-    j = jurisdiction(decision)
-    note = (j.missed_payment_note or "").strip()
-    citation = [j.missed_payment_citation] if getattr(j, "missed_payment_citation", "") else []
-    return note, citation
+    """What a missed month means, as the rule module built it from the parameters in force for this decision."""
+    note = decision.get("missed_payment_note") or {}
+    return (note.get("text") or "").strip(), list(note.get("citations") or [])
 
 
 def not_applicable(message: str) -> NoticeError:

@@ -11,6 +11,7 @@ import yaml
 
 from .errors import RuleError, invalid
 from .money import plain
+from .months import Month
 from .registry import PARAMS, parse_value
 
 FOLDER = Path(__file__).with_name("parameters")
@@ -22,7 +23,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @dataclass(frozen=True)
 class Dated:
     start: dt.date
-    value: Decimal
+    value: Decimal | Month
     source: str
     verified: dt.date | None = None
     demo: bool = False
@@ -89,11 +90,14 @@ def shipped(jurisdiction: str) -> dict[str, tuple[Dated, ...]]:
 
 
 def _capped(jurisdiction: str, name: str, value: Decimal, field: str) -> Decimal:
+    """A city's value checked against the bound its document sets (江苏 二: 等待期不超过3个月)."""
     from .jurisdictions import get_jurisdiction
     j = get_jurisdiction(jurisdiction)
-    cap = dict(j.caps).get(name)
-    if cap is not None and value > cap:
-        raise invalid(field, f"{j.document}规定“{PARAMS[name].label}”不超过{cap}，收到：{plain(value)}")
+    cap_name = dict(j.caps).get(name)
+    bounds = shipped(jurisdiction).get(cap_name, ()) if cap_name else ()
+    if bounds and not isinstance(value, Month) and value > bounds[-1].value:
+        raise invalid(field, f"{bounds[-1].source}规定“{PARAMS[name].label}”不超过{plain(bounds[-1].value)}，"
+                             f"收到：{plain(value)}")
     return value
 
 
@@ -136,8 +140,13 @@ class ParameterSet:
         return best
 
 
+def value_text(value: Decimal | Month) -> str:
+    """A parameter value as the trace and the parameter table show it ("0.065", "120000", "2025-08")."""
+    return str(value) if isinstance(value, Month) else plain(value)
+
+
 def trace_entry(name: str, d: Dated) -> dict:
-    return {"name": name, "label": PARAMS[name].label, "value": plain(d.value),
+    return {"name": name, "label": PARAMS[name].label, "value": value_text(d.value),
             "effective": None if d.origin == "case" else d.start.isoformat(),
             "source": d.source, "demo": d.demo}
 

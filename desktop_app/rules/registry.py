@@ -7,16 +7,22 @@ from fractions import Fraction
 
 from .errors import invalid
 from .money import to_decimal
+from .months import Month
 
 
 @dataclass(frozen=True)
 class ParamDef:
     name: str
     label: str
-    unit: str            # "yuan_year", "ratio", "rate", "months", "years", "days", "yuan"
-    low: Decimal
-    high: Decimal
+    unit: str            # "yuan_year", "ratio", "rate", "months", "years", "days", "yuan", "month"
+    low: Decimal | Month
+    high: Decimal | Month
     integer: bool = False
+
+    @property
+    def is_month(self) -> bool:
+        """A calendar month (YYYY-MM) rather than a number, e.g. Jilin's new_standard_from."""
+        return self.unit == "month"
 
 
 def _d(x) -> Decimal:
@@ -38,6 +44,7 @@ _DEFS = [
     ParamDef("account_rate", "在职人员个人账户计入比例（占缴费基数）", "rate", _d(0), _d("0.1")),
     ParamDef("account_credit_rate", "转统账结合时个人账户一次性补计比例", "rate", _d(0), _d("0.1")),
     ParamDef("waiting_months_first", "首次参保待遇享受等待期（月）", "months", _d(0), _d(12), True),
+    ParamDef("waiting_months_max", "待遇享受等待期上限（月）", "months", _d(0), _d(12), True),
     ParamDef("waiting_months_after_lapse", "中断超期后重新缴费的待遇享受等待期（月）", "months", _d(0), _d(12), True),
     ParamDef("arrears_limit_months", "可补缴恢复待遇的中断期限（月）", "months", _d(0), _d(12), True),
     ParamDef("arrears_limit_days", "可补缴视为连续参保的中断期限（天）", "days", _d(0), _d(366), True),
@@ -52,16 +59,34 @@ _DEFS = [
     ParamDef("resident_convert_months_per_year", "居民医保每年折算职工医保月数", "months", _d(0), _d(12), True),
     ParamDef("late_fee_daily_rate", "补缴滞纳金日费率", "rate", _d(0), _d("0.01")),
     ParamDef("subsidy_max_share", "社会保险补贴占实际缴费比例上限", "ratio", _d(0), _d(1)),
+    # FORMAT.md (2026-12-06): the names below are fixed by the interface.
+    ParamDef("new_standard_from", "新缴费基数、费率及生育医疗待遇开始执行的月份", "month",
+             Month(2025, 4), Month(2030, 12)),
+    ParamDef("suspend_after_months", "欠费后停止享受待遇的间隔（月）", "months", _d(1), _d(12), True),
+    ParamDef("large_expense_annual", "职工大额医疗费用补助（大病保险）年缴费标准（元/年）", "yuan_year", _d(0), _d(10000)),
+    ParamDef("switch_min_years", "居民医保转职工医保免等待期所需连续参保年限（年）", "years", _d(0), _d(50), True),
+    ParamDef("maternity_delivery_deductible", "住院分娩医疗费用起付标准（元）", "yuan", _d(0), _d(100000)),
+    ParamDef("maternity_delivery_rate", "住院分娩医疗费用报销比例", "ratio", _d(0), _d(1)),
+    ParamDef("prepay_limit_months", "最多可预缴的月数（月）", "months", _d(0), _d(36), True),
 ]
 PARAMS: dict[str, ParamDef] = {p.name: p for p in _DEFS}
 
 
-def parse_value(name: str, raw, field: str | None = None) -> Decimal:
-    """A parameter value checked against its range; fractions such as "2/3" are accepted."""
+def parse_value(name: str, raw, field: str | None = None) -> Decimal | Month:
+    """A parameter value checked against its range; fractions such as "2/3" are accepted; a month-valued
+    parameter takes "YYYY-MM" and gives a Month."""
     field = field or f"parameters.{name}"
     p = PARAMS.get(name)
     if p is None:
         raise invalid(field, f"未知的参数：{name}")
+    if p.is_month:
+        try:
+            month = raw if isinstance(raw, Month) else Month.parse(str(raw).strip())
+        except ValueError:
+            raise invalid(field, f"参数“{p.label}”应为月份（格式 YYYY-MM），收到：{raw!r}") from None
+        if not p.low <= month <= p.high:
+            raise invalid(field, f"参数“{p.label}”应在 {p.low} 至 {p.high} 之间，收到：{raw}")
+        return month
     try:
         if isinstance(raw, str) and "/" in raw:
             f = Fraction(raw.strip())
@@ -78,5 +103,5 @@ def parse_value(name: str, raw, field: str | None = None) -> Decimal:
     return value
 
 
-def validate_parameter(name: str, value) -> Decimal:
+def validate_parameter(name: str, value) -> Decimal | Month:
     return parse_value(name, value)

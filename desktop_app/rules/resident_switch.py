@@ -13,7 +13,7 @@ from .months import Month
 def decide_resident_switch(ctx: Context, case: dict) -> dict:
     from .contribution import standard
     j = ctx.j
-    if j.key != "jiangsu":
+    if not j.resident_top_up:
         raise RuleError("not_applicable", f"{j.name}文件没有居民医保补差或折算转入职工医保的办法", "method")
     method = choice_field(case, "method", "method", ("top_up", "convert"))
     years = int_field(case, "resident_years", "resident_years", low=0, high=100)
@@ -27,7 +27,7 @@ def decide_resident_switch(ctx: Context, case: dict) -> dict:
         return ctx.result(method=method, counted_years=counted, converted_months=counted * per_year)
     raw = case.get("flexible_annual_standard")
     if raw is None:
-        flexible = standard(ctx, "with_account", Month.of(ctx.date)).amount * 12
+        flexible = standard(ctx, "with_account", Month.of(ctx.date)).amount * 12   # the rounded monthly standard
     else:
         try:
             flexible = to_decimal(raw)
@@ -39,4 +39,4 @@ def decide_resident_switch(ctx: Context, case: dict) -> dict:
     per_year = max(flexible - resident, Decimal(0))
     return ctx.result(method=method, counted_years=counted, flexible_annual_standard=money_str(flexible),
                       resident_annual_standard=money_str(resident), difference_per_year=money_str(per_year),
-                      amount=money_str(fen(per_year * counted)))
+                      amount=money_str(fen(per_year) * counted))

@@ -1,10 +1,12 @@
 """Month-by-month benefit state from a payment history: waiting, arrears, back-payment, lapse.
 
-Readings (resources/policy/README.md): a month's contribution is due within that month; an
-interruption is a run of months not paid on time, starting with month M. It is healed when the
-jurisdiction's condition is met in month H within the limit (H - M <= 3 months; 吉林: the days of
-months M..H-1 <= 90); otherwise it is a lapse, and the next month paid on time starts a new
-spell with a new waiting period (months before the stop point keep what the old spell gave). An unpaid month M stops benefits from M + stop_offset.
+Readings (resources/policy/README.md): a month's contribution is due within that month, or, for a quarterly
+payer (信阳 第七条), by the end of its quarter's last month (its *due month*). An interruption is a run of months
+not paid by their due month, starting with month M whose due month is D. It is healed when the jurisdiction's
+condition is met in month H within the limit (H - D <= 3 months; 吉林: the days of months D..H-1 <= 90);
+otherwise it is a lapse, and the next month paid on time starts a new spell with a new waiting period (months
+before the stop point keep what the old spell gave). An unpaid month stops benefits from its due month plus
+`suspend_after_months`. Months before the document took effect are not decided under it (`before_policy`).
 """
 from __future__ import annotations
 
@@ -12,7 +14,36 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .context import Context
+from .errors import RuleError
 from .months import Month, month_range
+
+CYCLES = ("monthly", "quarterly")
+
+
+@dataclass(frozen=True)
+class Cycles:
+    """The person's payment cycle over time: (first month, cycle) pairs in order; the first covers all before."""
+    changes: tuple[tuple[Month, str], ...] = ()
+
+    def cycle(self, m: Month) -> str:
+        current = self.changes[0][1] if self.changes else "monthly"
+        for start, cycle in self.changes:
+            if start <= m:
+                current = cycle
+        return current
+
+    def due(self, m: Month) -> Month:
+        """The month by the end of which month m's contribution must be paid."""
+        if self.cycle(m) == "quarterly":
+            return Month(m.year, (m.month - 1) // 3 * 3 + 3)
+        return m
+
+    @property
+    def quarterly(self) -> bool:
+        return any(c == "quarterly" for _, c in self.changes)
+
+
+MONTHLY = Cycles()
 
 
 @dataclass
@@ -21,7 +52,7 @@ class MonthState:
     paid: bool
     paid_on: dt.date | None
     benefits: bool
-    state: str  # waiting | active | suspended | lapsed
+    state: str  # waiting | active | suspended | lapsed | before_policy
 
 
 @dataclass
@@ -35,79 +66,123 @@ class Timeline:
         return next((m.month for m in self.months if m.benefits), None)
 
 
-class _Limit:
-    """Whether healing in month H still keeps an interruption that began in month M."""
+class Limit:
+    """Whether healing in month H still keeps an interruption that fell due in month D."""
 
     def __init__(self, ctx: Context, on: dt.date):
         self.in_days = ctx.j.limit_in_days
         key = "arrears_limit_days" if self.in_days else "arrears_limit_months"
         self.value = int(ctx.num(key, on))
+        if self.in_days and not ctx.j.has("unpaid"):
+            # 吉林: the draft's 90 days are about transfers (三（九）); arrears in place use them by analogy.
+            ctx.cite("arrears_by_analogy")
+            ctx.note(f"{ctx.j.document}未规定参保期间欠费的补缴期限，参照{ctx.j.cite('arrears_by_analogy')}"
+                     f"“中断缴费{self.value}天（含）以内可补缴、视为连续参保”办理（本机构选定的口径）")
 
-    def within(self, m: Month, h: Month) -> bool:
+    def within(self, d: Month, h: Month) -> bool:
         if self.in_days:
-            return sum(x.days for x in month_range(m, h - 1)) <= self.value
-        return h - m <= self.value
+            return sum(x.days for x in month_range(d, h - 1)) <= self.value
+        return h - d <= self.value
+
+    def last_month(self, d: Month) -> Month:
+        """The last month H in which paying still heals an interruption due in month d."""
+        h = d
+        while self.within(d, h + 1):
+            h = h + 1
+        return h
+
+
+def floor_month(ctx: Context) -> Month:
+    return Month.of(ctx.j.in_force)
+
+
+def suspend_after(ctx: Context, on: dt.date) -> int:
+    """Months after an unpaid month's due month until benefits stop (淮南 次月, 江苏 第二个自然月, 信阳 第3个月;
+    吉林's text is silent, so the office's parameter is required)."""
+    if ctx.j.has("unpaid"):
+        ctx.cite("unpaid")
+    return int(ctx.num("suspend_after_months", on))
 
 
 def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: Month,
-                   waiting_exempt: bool = False) -> Timeline:
+                   waiting_exempt: bool = False, cycles: Cycles = MONTHLY) -> Timeline:
     j = ctx.j
-    floor = Month.of(j.in_force)
+    floor = floor_month(ctx)
+    start = max(first, floor)
+    due = cycles.due
 
     def on(m: Month) -> dt.date:
         return max(m, floor).first_day
 
     def ontime(x: Month) -> bool:
-        return x in pays and Month.of(pays[x]) <= x
+        return x in pays and Month.of(pays[x]) <= due(x)
 
+    def overdue(x: Month) -> bool:
+        """Paid late, or unpaid after its due month has passed."""
+        return not ontime(x) and (x in pays or due(x) < end)
+
+    stop_after = suspend_after(ctx, on(start))
     ctx.cite("waiting")
-    w = 0 if waiting_exempt else int(ctx.num("waiting_months_first", on(first)))
-    spells = [(first, first + w)]
-    waits = [(first, first + w - 1, "first_enrolment")] if w else []
+    if first < floor:
+        # The first enrolment (and its waiting period) was handled under the rules of its time (吉林 五:
+        # "本通知施行前，已办理的参保缴费业务…适用当时的规定或政策"): this document decides from its own date on.
+        if j.has("before_policy"):
+            ctx.cite("before_policy")
+        ctx.note(f"{first.zh()}至{(floor - 1).zh()}在{j.document}施行前，按当时的规定办理，本决定不作判断；"
+                 f"首次参保的待遇享受等待期已按当时规定处理，自{floor.zh()}起按已参保人员计算（本机构选定的口径）")
+        w = 0
+    else:
+        w = 0 if waiting_exempt else int(ctx.num("waiting_months_first", on(first)))
+    spells = [(start, start + w)]
+    waits = [(start, start + w - 1, "first_enrolment")] if w else []
     blocked: dict[Month, str] = {}
     carried: dict[Month, Month] = {}
     back_paid: list[tuple[Month, dt.date]] = []
     limit = None
 
-    x = first + 1
+    x = start if first < floor else first + 1
     while x <= end:
-        if ontime(x):
+        if not overdue(x):
             x += 1
             continue
         m = x
-        n = next((y for y in month_range(m + 1, end) if ontime(y)), None)
-        run = month_range(m, (n or end + 1) - 1)
-        limit = limit or _Limit(ctx, on(m))
-        ctx.cite("unpaid")
-        outcome, h = _settle(j.heal_needs_back_pay, limit, m, run, n, pays, end)
-        stop = m + j.stop_offset
+        d = due(m)
+        nxt = next((y for y in month_range(m + 1, end) if not overdue(y)), None)
+        run = month_range(m, (nxt or end + 1) - 1)
+        restart = next((y for y in month_range(m + 1, end) if ontime(y)), None)
+        limit = limit or Limit(ctx, on(d))
+        outcome, h = _settle(ctx, limit, d, run, restart, pays, end)
+        stop = d + stop_after
         if outcome == "healed":
-            ctx.cite("back_pay" if "back_pay" in j.clauses else "unpaid")
+            ctx.cite("back_pay" if j.has("back_pay") else "lapse")
             if not j.retro_on_back_pay:
                 for y in month_range(stop, min(h - 1, end)):
                     blocked[y] = "suspended"
-            back_paid += [(y, pays[y]) for y in run if y in pays and Month.of(pays[y]) > y]
+            back_paid += [(y, pays[y]) for y in run if y in pays and Month.of(pays[y]) > due(y)]
         elif outcome == "pending":
             for y in month_range(stop, end):
                 blocked.setdefault(y, "suspended")
         else:
-            for y in month_range(stop, (n or end + 1) - 1):
-                blocked[y] = "suspended" if limit.within(m, y + 1) else "lapsed"
-            if n is not None:
-                ctx.cite("back_pay" if "back_pay" in j.clauses else "unpaid")
+            ctx.cite("lapse")
+            for y in month_range(stop, (restart or end + 1) - 1):
+                blocked[y] = "suspended" if limit.within(d, y + 1) else "lapsed"
+            if restart is not None:
                 # Months paid again before the stop point keep the benefits the old spell gave them.
-                for y in month_range(n, stop - 1):
+                for y in month_range(restart, stop - 1):
                     carried[y] = spells[-1][1]
-                w2 = int(ctx.num("waiting_months_after_lapse", on(n)))
-                spells.append((n, n + w2))
+                w2 = int(ctx.num("waiting_months_after_lapse", on(restart)))
+                spells.append((restart, restart + w2))
                 if w2:
-                    waits.append((n, n + w2 - 1, "lapse"))
-        x = (n + 1) if n is not None else end + 1
+                    waits.append((restart, restart + w2 - 1, "lapse"))
+        x = nxt or end + 1
 
     months = []
     for y in month_range(first, end):
-        benefit_from = next(b for s, b in reversed(spells) if s <= y)
         paid_on = pays.get(y)
+        if y < floor:
+            months.append(MonthState(y, paid_on is not None, paid_on, False, "before_policy"))
+            continue
+        benefit_from = next(b for s, b in reversed(spells) if s <= y)
         if y in blocked and (blocked[y] == "lapsed" or y >= benefit_from):
             months.append(MonthState(y, paid_on is not None, paid_on, False, blocked[y]))
         elif y < benefit_from and not (y in carried and y >= carried[y]):
@@ -117,16 +192,50 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
     return Timeline(months, waits, back_paid)
 
 
-def _settle(needs_back_pay, limit, m, run, n, pays, end):
-    """("healed", H) | ("pending", None) | ("lapsed", None) for the interruption starting at m."""
-    if needs_back_pay:
+def _settle(ctx, limit, d, run, restart, pays, end):
+    """("healed", H) | ("pending", None) | ("lapsed", None) for the interruption due in month d."""
+    if ctx.j.heal_needs_back_pay:
         if all(y in pays for y in run):
             h = max(Month.of(pays[y]) for y in run)
-            return ("healed", h) if limit.within(m, h) else ("lapsed", None)
-        return ("pending", None) if limit.within(m, end) else ("lapsed", None)
+            return ("healed", h) if limit.within(d, h) else ("lapsed", None)
+        return ("pending", None) if limit.within(d, end) else ("lapsed", None)
     # 苏医保发〔2021〕61号 二: resuming normal payment (a month paid on time) within 3 months is enough.
-    if n is not None and limit.within(m, n):
-        return "healed", n
-    if n is None and limit.within(m, end):
+    if restart is not None and limit.within(d, restart):
+        if any(y not in pays for y in run):
+            ctx.note(f"{ctx.j.document}二规定“在3个月内恢复正常缴费的，恢复正常缴费后发生的医疗费用由职工医保基金"
+                     f"按规定报销”：中断月份未补缴的，恢复缴费后仍视为连续（本机构选定的口径）")
+        return "healed", restart
+    if restart is None and limit.within(d, end):
         return "pending", None
     return "lapsed", None
+
+
+def parse_cycles(ctx: Context, case: dict) -> Cycles:
+    """`payment_cycle` (FORMAT.md: monthly | quarterly), or beyond the format `payment_cycles`, the person's
+    cycle over time: [{"from": "YYYY-MM", "cycle": ...}] (a cycle changed at the counter applies from its month)."""
+    from .inputs import as_month, choice_field
+    changes: list[tuple[Month, str]] = []
+    history = case.get("payment_cycles")
+    if history is not None:
+        if not isinstance(history, list) or not history:
+            raise RuleError("invalid_input", "payment_cycles 应为非空列表", "payment_cycles")
+        for i, item in enumerate(history):
+            path = f"payment_cycles[{i}]"
+            if not isinstance(item, dict):
+                raise RuleError("invalid_input", f"{path} 应为对象", path)
+            changes.append((as_month(item.get("from"), f"{path}.from"),
+                            choice_field(item, "cycle", f"{path}.cycle", CYCLES)))
+        changes.sort()
+        field_name = "payment_cycles"
+    else:
+        changes.append((Month(1900, 1), choice_field(case, "payment_cycle", "payment_cycle", CYCLES,
+                                                      default="monthly")))
+        field_name = "payment_cycle"
+    cycles = Cycles(tuple(changes))
+    for _, cycle in changes:
+        if cycle not in ctx.j.payment_cycles:
+            raise RuleError("not_applicable", f"{ctx.j.document}未规定按季度缴费，{ctx.j.name}灵活就业人员按月缴纳",
+                            field_name)
+    if cycles.quarterly:
+        ctx.cite("cycle")
+    return cycles
