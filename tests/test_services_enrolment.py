@@ -120,8 +120,19 @@ def test_a_missing_parameter_names_the_parameter(session):
     from desktop_app.services.settings import set_office
 
     set_office(session, "jilin", "长春市医疗保障局")
+    person = form(id_number=make_id("19900101", "220102", 11), places=["hukou"])
     with pytest.raises(InputError) as e:
-        preview_enrolment(session, form(id_number=make_id("19900101", "220102", 11), places=["hukou"]), TODAY)
+        preview_enrolment(session, person, TODAY)
+    # 吉林 五: which month the new standard starts is the office's to enter first (issue 11)
+    assert e.value.field == "parameters.new_standard_from" and "开始执行的月份" in e.value.message
+    from desktop_app.services.parameters import set_parameter
+    set_parameter(session, "new_standard_from", date(2025, 4, 1), "2025-07", "吉林省2025年平均工资公布通知", TODAY)
+    with pytest.raises(InputError) as e:   # June is before it: the earlier rules apply, not this document's
+        preview_enrolment(session, person, TODAY)
+    assert e.value.field == "first_month" and "仍适用调整前的规定" in e.value.message
+    with pytest.raises(InputError) as e:
+        preview_enrolment(session, form(id_number=make_id("19900101", "220102", 11), places=["hukou"],
+                                        first_month=date(2025, 7, 1)), TODAY)
     assert e.value.field == "parameters.avg_wage_annual" and "平均工资" in e.value.message
 
 

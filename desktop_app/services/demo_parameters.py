@@ -14,13 +14,15 @@ _WAGES = {
     "xinyang": {2022: 66000, 2023: 69000, 2024: 72000, 2025: 75000, 2026: 78000},
 }
 _OTHERS = {
-    "huainan": {"flexible_rate": "0.08", "required_years_male": "25", "required_years_female": "20"},
+    "huainan": {"flexible_rate": "0.08", "required_years_male": "25", "required_years_female": "20",
+                "large_expense_annual": "120", "prepay_limit_months": "12"},
     "jiangsu": {"employer_medical_rate": "0.08", "individual_medical_rate": "0.02", "waiting_months_first": "3",
                 "waiting_months_after_lapse": "3", "required_years_male": "30", "required_years_female": "25",
                 "resident_annual_standard": "1020"},
     "jilin": {"employer_medical_rate": "0.065", "maternity_low_rate": "0.005", "individual_medical_rate": "0.02",
-              "waiting_months_first": "3", "waiting_months_after_lapse": "3"},
-    "xinyang": {},
+              "waiting_months_first": "3", "waiting_months_after_lapse": "3", "new_standard_from": "2025-04",
+              "suspend_after_months": "1"},
+    "xinyang": {"large_expense_annual": "150", "prepay_limit_months": "12"},
 }
 
 

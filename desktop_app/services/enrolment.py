@@ -45,6 +45,7 @@ class EnrolmentForm:
     mode: str = "with_account"
     base_ratio: Decimal | None = None
     first_month: date | None = None  # the 1st of the first month paid as a flexible worker
+    payment_cycle: str = "monthly"   # 信阳 第七条: 按月或按季度
 
 
 @dataclass
@@ -59,6 +60,8 @@ class EnrolmentPreview:
     benefit_start: date | None  # 1st of the first month with benefits if every month is paid on time
     decisions: dict             # question -> rule decision (eligibility, contribution, benefit_timeline)
     reason_codes: list[str] = field(default_factory=list)
+    large_expense_annual: Decimal | None = None  # the city's 大额 contribution a year, None when not entered
+    notes: list[str] = field(default_factory=list)  # readings applied and facts to tell the person
 
 
 @dataclass
@@ -82,10 +85,9 @@ def check_id_number(text: str) -> IdInfo:
 
 
 def _ratio(form: EnrolmentForm, jurisdiction: str) -> Decimal | None:
-    from desktop_app.rules import validate_parameter
-    from desktop_app.rules import RuleError
+    from desktop_app.rules import JURISDICTIONS, RuleError, validate_parameter
 
-    needs_ratio = jurisdiction == "jiangsu"
+    needs_ratio = JURISDICTIONS[jurisdiction].person_chooses_base  # 江苏 二: 60%–300%, the person's choice
     if form.base_ratio in (None, ""):
         if needs_ratio:
             raise InputError("base_ratio", "请选择缴费基数档次（上年度平均工资的60%至300%）")
@@ -120,6 +122,8 @@ def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str
     if form.mode not in j.modes:
         raise InputError("mode", f"{j.name}灵活就业人员的参保模式只能选择："
                          + "、".join({"with_account": "统账结合", "pooling_only": "单建统筹"}[m] for m in j.modes))
+    if form.payment_cycle not in j.payment_cycles:
+        raise InputError("payment_cycle", f"{j.document}未规定按季度缴费，{j.name}灵活就业人员按月缴纳")
     if form.first_month is None:
         raise InputError("first_month", "请填写首次缴费月份")
     if form.first_month.day != 1:
@@ -143,6 +147,8 @@ def _cases(jurisdiction: str, form: EnrolmentForm, info: IdInfo, ratio: Decimal 
     timeline = {"question": "benefit_timeline", "jurisdiction": jurisdiction,
                 "date": projection_date.isoformat(), "first_month": first,
                 "payments": [{"month": month_str(m), "paid_on": max(m, today).isoformat()} for m in horizon]}
+    if form.payment_cycle != "monthly":
+        timeline["payment_cycle"] = form.payment_cycle
     eligibility = {"question": "eligibility", "jurisdiction": jurisdiction, "date": today.isoformat(),
                    "person": {"id_number": info.number, "employer_insured": bool(form.employer_insured),
                               "category": form.category, "places": list(form.places)}}
@@ -155,8 +161,9 @@ def _preview(session: Session, jurisdiction, form, info, ratio, today) -> tuple[
     decisions = {"eligibility": eligibility}
     reasons = list(eligibility.get("reasons_zh") or eligibility["reasons"])
     citations = list(eligibility["citations"])
-    base = amount = account = None
+    base = amount = account = large = None
     waiting = start = None
+    notes: list[str] = []
     if eligibility["eligible"]:
         contribution = ask(session, cases["contribution"], "first_month")
         timeline = ask(session, cases["benefit_timeline"], "first_month")
@@ -165,6 +172,9 @@ def _preview(session: Session, jurisdiction, form, info, ratio, today) -> tuple[
         amount = Decimal(contribution["monthly_amount"])
         pam = contribution.get("personal_account_monthly")
         account = None if pam is None else Decimal(pam)
+        if contribution.get("large_expense_annual") is not None:
+            large = Decimal(contribution["large_expense_annual"])
+        notes = [n for n in contribution.get("notes", []) + timeline.get("notes", [])]
         periods = timeline.get("waiting_periods") or []
         waiting = 0
         if periods:
@@ -176,7 +186,7 @@ def _preview(session: Session, jurisdiction, form, info, ratio, today) -> tuple[
             if c not in citations:
                 citations.append(c)
     preview = EnrolmentPreview(eligibility["eligible"], reasons, citations, base, amount, account, waiting, start,
-                               decisions, list(eligibility["reasons"]))
+                               decisions, list(eligibility["reasons"]), large, notes)
     return preview, cases
 
 
@@ -210,6 +220,7 @@ def enrol(session: Session, form: EnrolmentForm, today: date) -> Enrolment:
         "address": (form.address or "").strip(), "category": form.category, "places": list(form.places),
         "employer_insured": bool(form.employer_insured), "mode": form.mode, "base_ratio": ratio,
         "jurisdiction": jurisdiction, "first_month": month_str(form.first_month), "waiting_exempt": False,
+        "payment_cycle": form.payment_cycle,
     }
     stamp = session.stamp()
     with atomic(session.db):

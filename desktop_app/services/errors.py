@@ -46,7 +46,9 @@ def from_rule_error(error, default_field: str | None = None) -> InputError:
     Parameter problems (parameters.avg_wage_annual ...) stay on the parameter's name, so the screen can
     send the administrator to the parameter table."""
     field = getattr(error, "field", None)
-    if field in _RULE_FIELDS:
+    if field == "month" and default_field:  # the month asked about is the caller's own field (首次缴费月份…)
+        mapped = default_field
+    elif field in _RULE_FIELDS:
         mapped = _RULE_FIELDS[field]
     elif field and field.startswith("parameters."):
         mapped = field

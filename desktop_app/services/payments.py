@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
+from desktop_app.services.person_terms import case_parameters, cycle_fields
 from desktop_app.services.rules_glue import add_months, ask, month_date, month_str
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -79,10 +80,11 @@ def _entry(row: dict, state: str, benefits: bool) -> LedgerMonth:
                        row["source"], state, benefits, row["operator"], row["recorded_at"])
 
 
-def timeline_case(person: dict, rows: list[dict], on: date) -> dict:
-    """The benefit_timeline case for a person's ledger: the months here, paid up to `on`."""
+def timeline_case(person: dict, rows: list[dict], on: date, cycles: dict | None = None) -> dict:
+    """The benefit_timeline case for a person's ledger: the months here, paid up to `on`; `cycles` the person's
+    payment cycle fields (person_terms.cycle_fields)."""
     return {"question": "benefit_timeline", "jurisdiction": person["jurisdiction"], "date": on.isoformat(),
-            "first_month": person["first_month"], "waiting_exempt": person["waiting_exempt"],
+            "first_month": person["first_month"], "waiting_exempt": person["waiting_exempt"], **(cycles or {}),
             "payments": [{"month": r["month"], "paid_on": r["paid_on"]} for r in rows
                          if r["month"] >= person["first_month"] and r["paid_on"] <= on.isoformat()]}
 
@@ -111,7 +113,7 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
         months = [_entry(by_month[m], "waiting", False) if m in by_month else
                   LedgerMonth(month_date(m), False, None, None, None, None, "waiting", False) for m in span]
         return Ledger(months, None, [], [], prior)
-    decision = ask(session, timeline_case(person, rows, today))
+    decision = ask(session, timeline_case(person, rows, today, cycle_fields(session.db, person)))
     states = {m["month"]: m for m in decision["months"]}
     # Months paid in advance lie beyond the decision's date: shown with the state of the current month.
     current = decision["months"][-1] if decision["months"] else {"state": "waiting", "benefits": False}
@@ -133,11 +135,15 @@ def _months(first: date, last: date) -> list[date]:
     return [add_months(first, i) for i in range(max(count, 0))]
 
 
-def contribution_case(person: dict, month: str, on: date) -> dict:
+def contribution_case(person: dict, month: str, on: date, parameters: dict | None = None) -> dict:
+    """The contribution case for one month; `parameters` the person's own values in force then
+    (person_terms.case_parameters), by default the base band on the person's row."""
     case = {"question": "contribution", "jurisdiction": person["jurisdiction"], "date": on.isoformat(),
             "mode": person["mode"], "month": month}
-    if person.get("base_ratio") is not None:
-        case["parameters"] = {"base_ratio": str(person["base_ratio"])}
+    if parameters is None and person.get("base_ratio") is not None:
+        parameters = {"base_ratio": str(person["base_ratio"])}
+    if parameters:
+        case["parameters"] = dict(parameters)
     return case
 
 
@@ -182,7 +188,7 @@ def record_months(session: Session, person_id: int, months: list[date], paid_on:
     person = _person(session, person_id)
     wanted = _check_payment(session, person, months, paid_on, receipt_no, today)
     due = month_str(paid_on)
-    decided = [(m, contribution_case(person, m, today)) for m in wanted]
+    decided = [(m, contribution_case(person, m, today, case_parameters(session.db, person, m))) for m in wanted]
     decided = [(m, case, ask(session, case, "months")) for m, case in decided]
     stamp = session.stamp()
     with atomic(session.db):
@@ -202,10 +208,11 @@ def quote_back_payment(session: Session, person_id: int, today: date) -> BackPay
     rows = ledger_store.rows(session.db, person_id)
     if person["first_month"] not in {r["month"] for r in rows}:
         raise InputError("months", "该参保人首次缴费月份尚未缴费，请直接登记缴费")
-    base = timeline_case(person, rows, today)
+    base = timeline_case(person, rows, today, cycle_fields(session.db, person))
     base.update(question="back_payment", mode=person["mode"])
-    if person.get("base_ratio") is not None:
-        base["parameters"] = {"base_ratio": str(person["base_ratio"])}
+    params = case_parameters(session.db, person, month_str(today))
+    if params:
+        base["parameters"] = params
     now = ask(session, {**base, "pay_on": today.isoformat()}, "months")
     later = ask(session, {**base, "pay_on": add_months(today, 1).isoformat()}, "months")
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
+from desktop_app.services.person_terms import case_parameters, cycle_fields
 from desktop_app.services.payments import timeline_case
 from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
@@ -57,10 +58,11 @@ def _arrears(session: Session, person: dict, rows: list[dict], today: date) -> l
     if person["first_month"] not in {r["month"] for r in rows}:
         # Nothing paid yet: in arrears once the first month has passed.
         return [person["first_month"]] if person["first_month"] < month_str(today) else []
-    case = timeline_case(person, rows, today)
+    case = timeline_case(person, rows, today, cycle_fields(session.db, person))
     case.update(question="back_payment", mode=person["mode"], pay_on=today.isoformat())
-    if person.get("base_ratio") is not None:
-        case["parameters"] = {"base_ratio": str(person["base_ratio"])}
+    params = case_parameters(session.db, person, month_str(today))
+    if params:
+        case["parameters"] = params
     return list(ask(session, case)["arrears_months"])
 
 
@@ -120,15 +122,18 @@ def void_correction(session: Session, correction_id: int, reason: str, today: da
 
 
 def retirement_case(person: dict, record: RetirementRecord, today: date, hukou_in_province: bool | None = None,
-                    female_original_age: int | None = None) -> dict:
+                    female_original_age: int | None = None, db=None) -> dict:
     p = {"sex": person["sex"], "birth_date": person["birth_date"],
          "hukou_in_province": "hukou" in person["places"] if hukou_in_province is None else hukou_in_province}
     if female_original_age is not None:
         p["female_original_age"] = female_original_age
     case = {"question": "retirement", "jurisdiction": person["jurisdiction"], "date": today.isoformat(),
             "mode": person["mode"], "person": p, "record": record.as_case_record()}
-    if person.get("base_ratio") is not None:
-        case["parameters"] = {"base_ratio": str(person["base_ratio"])}
+    # the person's own values in force this month; without the database (bench), the band on the person's row
+    params = case_parameters(db, person, case["date"][:7]) if db is not None else \
+        ({"base_ratio": str(person["base_ratio"])} if person.get("base_ratio") is not None else {})
+    if params:
+        case["parameters"] = params
     return case
 
 
@@ -138,7 +143,7 @@ def decide_retirement(session: Session, person_id: int, today: date, hukou_in_pr
     Adds "record" (the counted months it was decided on)."""
     person = _person(session, person_id)
     record = retirement_record(session, person_id, today)
-    decision = ask(session, retirement_case(person, record, today, hukou_in_province, female_original_age), "record")
+    decision = ask(session, retirement_case(person, record, today, hukou_in_province, female_original_age, session.db), "record")
     return {**decision, "record": record.as_case_record()}
 
 
@@ -148,7 +153,7 @@ def save_retirement(session: Session, person_id: int, today: date, hukou_in_prov
     require(session, "counter")
     person = _person(session, person_id)
     record = retirement_record(session, person_id, today)
-    case = retirement_case(person, record, today, hukou_in_province, female_original_age)
+    case = retirement_case(person, record, today, hukou_in_province, female_original_age, session.db)
     decision = ask(session, case, "record")
     with atomic(session.db):
         return decision_store.insert(session.db, session.stamp(), person_id, "retirement",

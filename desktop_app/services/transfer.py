@@ -7,6 +7,7 @@ from datetime import date
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
+from desktop_app.services.person_terms import case_parameters
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -58,7 +59,7 @@ def _check(form: TransferForm, today: date) -> None:
         raise InputError("last_paid_month", "原参保地最后缴费月份不能晚于今天")
 
 
-def transfer_case(person: dict, form: TransferForm, today: date) -> dict:
+def transfer_case(person: dict, form: TransferForm, today: date, db=None) -> dict:
     previous = {"scheme": form.scheme, "last_paid_month": month_str(form.last_paid_month),
                 "contribution_months": form.contribution_months}
     if form.continuous_years is not None:
@@ -66,8 +67,11 @@ def transfer_case(person: dict, form: TransferForm, today: date) -> dict:
     case = {"question": "transfer", "jurisdiction": person["jurisdiction"], "date": today.isoformat(),
             "previous": previous, "first_month_here": month_str(form.first_month_here), "pay_gap": bool(form.pay_gap),
             "mode": person["mode"]}
-    if person.get("base_ratio") is not None:
-        case["parameters"] = {"base_ratio": str(person["base_ratio"])}
+    # the person's own values in force this month; without the database (bench), the band on the person's row
+    params = case_parameters(db, person, case["date"][:7]) if db is not None else \
+        ({"base_ratio": str(person["base_ratio"])} if person.get("base_ratio") is not None else {})
+    if params:
+        case["parameters"] = params
     return case
 
 
@@ -75,7 +79,7 @@ def decide_transfer(session: Session, person_id: int, form: TransferForm, today:
     """The rule decision (gap, continuous, back-pay months and amount, waiting, retroactive, recognised years)."""
     person = _person(session, person_id)
     _check(form, today)
-    decision = ask(session, transfer_case(person, form, today), "first_month_here")
+    decision = ask(session, transfer_case(person, form, today, session.db), "first_month_here")
     decision.setdefault("back_pay_amount", None)
     return decision
 
@@ -107,7 +111,7 @@ def save_transfer(session: Session, person_id: int, form: TransferForm, today: d
         raise InputError("last_paid_month", "以下月份已有缴费记录，与转移凭证重叠：" + "、".join(sorted(taken)[:6]))
     standard = decision.get("monthly_standard")
     receipt = (form.receipt_no or "").strip()
-    case = transfer_case(person, form, today)
+    case = transfer_case(person, form, today, session.db)
     stamp = session.stamp()
     with atomic(session.db):
         decision_id = decision_store.insert(session.db, stamp, person_id, "transfer",

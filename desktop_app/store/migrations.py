@@ -320,3 +320,29 @@ def pending(db: Database) -> list[str]:
 def schema_version(db: Database) -> str | None:
     applied = MIGRATIONS.applied(db)
     return applied[-1].name if applied else None
+
+
+PERSON_CHANGE_FIELDS = ("phone", "address", "category", "payment_cycle", "base_ratio")
+
+
+@MIGRATIONS()
+def m007_person_terms(db: Database) -> None:
+    """A person's payment cycle (信阳 第七条: 按月或按季度) and dated changes of terms and details (江苏's yearly base band)."""
+    fields = ", ".join(f"'{f}'" for f in PERSON_CHANGE_FIELDS)
+    _run(
+        db,
+        "ALTER TABLE people ADD COLUMN payment_cycle TEXT NOT NULL DEFAULT 'monthly'",
+        f"""CREATE TABLE person_changes (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            field TEXT NOT NULL CHECK (field IN ({fields})),
+            valid_from TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            decided_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_person_changes_person ON person_changes (person_id, field, valid_from)",
+    )
