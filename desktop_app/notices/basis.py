@@ -33,6 +33,8 @@ def value_text(unit: str | None, value) -> str:
             return fmt.percent(value)
         if unit in _UNIT_TEXT:
             return fmt.number(value) + _UNIT_TEXT[unit]
+        if unit == "month":
+            return fmt.month(value)
     except (ArithmeticError, ValueError):
         pass
     return str(value)

@@ -47,6 +47,10 @@ class Ledger:
     citations: list[str]
     prior: list[LedgerMonth] = field(default_factory=list)  # transferred / gap months before the first month here
     decision: dict | None = None        # the benefit_timeline decision behind the states
+    payment_cycle: str = "monthly"      # the cycle in force this month (信阳 第七条: 按月或按季度)
+    standard: dict | None = None        # this month's contribution decision (monthly amount, 大额, notes)
+    standard_error: str | None = None   # why there is none (a parameter the office has not entered ...)
+    notes: list[str] = field(default_factory=list)  # the decisions' notes: readings applied, values not entered
 
 
 @dataclass
@@ -114,6 +118,7 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
                   LedgerMonth(month_date(m), False, None, None, None, None, "waiting", False) for m in span]
         return Ledger(months, None, [], [], prior)
     decision = ask(session, timeline_case(person, rows, today, cycle_fields(session.db, person)))
+    standard, standard_error = this_months_standard(session, person, today)
     states = {m["month"]: m for m in decision["months"]}
     # Months paid in advance lie beyond the decision's date: shown with the state of the current month.
     current = decision["months"][-1] if decision["months"] else {"state": "waiting", "benefits": False}
@@ -127,7 +132,20 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
     periods = [{"from": month_date(p["from"]), "to": month_date(p["to"]), "reason": p["reason"]}
                for p in decision.get("waiting_periods", [])]
     start = decision.get("benefit_start")
-    return Ledger(months, month_date(start) if start else None, periods, decision["citations"], prior, decision)
+    notes = list(decision.get("notes") or []) + [n for n in (standard or {}).get("notes", [])
+                                                 if n not in (decision.get("notes") or [])]
+    return Ledger(months, month_date(start) if start else None, periods, decision["citations"], prior, decision,
+                  decision.get("payment_cycle") or "monthly", standard, standard_error, notes)
+
+
+def this_months_standard(session: Session, person: dict, today: date) -> tuple[dict | None, str | None]:
+    """The contribution decision for the current month (what to pay, and the 大额 contribution beside it), or
+    None and the reason (e.g. a parameter the office has not entered yet) — the ledger shows either."""
+    month = month_str(today)
+    try:
+        return ask(session, contribution_case(person, month, today, case_parameters(session.db, person, month))), None
+    except InputError as error:
+        return None, error.message
 
 
 def _months(first: date, last: date) -> list[date]:

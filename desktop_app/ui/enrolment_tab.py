@@ -13,7 +13,8 @@ from desktop_app.services.enrolment import EnrolmentForm, check_id_number, enrol
 from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person, search_people
 from desktop_app.services.settings import get_office
-from desktop_app.ui.labels import CATEGORIES, MODES, SEXES, citations_text, date_text, money_text, month_text
+from desktop_app.ui.labels import (CATEGORIES, CYCLES, MODES, SEXES, citations_text, date_text, large_expense_text,
+                                   money_text, month_text, notes_text)
 from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
 
 PLACE_CHECKS = ("hukou", "residence", "residence_permit", "employment", "hkmt_residence_permit")
@@ -49,7 +50,7 @@ class EnrolmentTab(CounterTab):
             edit.textChanged.connect(self._stale)
         for check in self.ui.findChildren(QCheckBox):
             check.toggled.connect(self._stale)
-        for combo in (ui.category_combo, ui.mode_combo):
+        for combo in (ui.category_combo, ui.mode_combo, ui.payment_cycle_combo):
             combo.currentIndexChanged.connect(self._stale)
         ui.base_ratio_spin.valueChanged.connect(self._stale)
         ui.first_month_edit.dateChanged.connect(self._stale)
@@ -58,7 +59,8 @@ class EnrolmentTab(CounterTab):
 
     # -- office-dependent parts of the form ---------------------------------------------------------------
     def office_changed(self) -> None:
-        """Show the mode choice only where the jurisdiction has two, and the base ratio only for Jiangsu."""
+        """Show the mode and cycle choices only where the jurisdiction has two, and the base band only where the
+        person chooses one (the rule module's capabilities of the jurisdiction)."""
         key = get_office(self.session).jurisdiction
         jurisdiction = JURISDICTIONS.get(key or "")
         modes = jurisdiction.modes if jurisdiction else ("with_account",)
@@ -68,9 +70,16 @@ class EnrolmentTab(CounterTab):
             combo.addItem(MODES.get(mode, mode), mode)
         for widget in (self.ui.mode_caption, combo, self.ui.mode_error):
             widget.setVisible(len(modes) > 1)
-        jiangsu = key == "jiangsu"
+        cycles = jurisdiction.payment_cycles if jurisdiction else ("monthly",)
+        combo = self.ui.payment_cycle_combo
+        combo.clear()
+        for cycle in cycles:
+            combo.addItem(CYCLES.get(cycle, cycle), cycle)
+        for widget in (self.ui.payment_cycle_caption, combo, self.ui.payment_cycle_error):
+            widget.setVisible(len(cycles) > 1)
+        self.chooses_base = bool(jurisdiction and jurisdiction.person_chooses_base)
         for widget in (self.ui.base_ratio_caption, self.ui.base_ratio_spin, self.ui.base_ratio_error):
-            widget.setVisible(jiangsu)
+            widget.setVisible(self.chooses_base)
         title = f"资格审核与缴费测算（{jurisdiction.name}，{jurisdiction.document}）" if jurisdiction else \
             "资格审核与缴费测算（尚未设置统筹地区：请管理员在“设置”中选择）"
         self.ui.decision_group.setTitle(title)
@@ -122,8 +131,7 @@ class EnrolmentTab(CounterTab):
     def read_form(self) -> EnrolmentForm:
         ui = self.ui
         places = [code for code in PLACE_CHECKS if self.ui.findChild(QCheckBox, f"{code}_check").isChecked()]
-        jiangsu = get_office(self.session).jurisdiction == "jiangsu"
-        base_ratio = Decimal(ui.base_ratio_spin.value()) / 100 if jiangsu else None
+        base_ratio = Decimal(ui.base_ratio_spin.value()) / 100 if self.chooses_base else None
         return EnrolmentForm(
             id_number=ui.id_number_edit.text().strip(),
             name=ui.name_edit.text().strip(),
@@ -135,6 +143,7 @@ class EnrolmentTab(CounterTab):
             mode=ui.mode_combo.currentData() or "with_account",
             base_ratio=base_ratio,
             first_month=month_of(ui.first_month_edit),
+            payment_cycle=ui.payment_cycle_combo.currentData() or "monthly",
         )
 
     def _on_return(self) -> None:
@@ -161,7 +170,9 @@ class EnrolmentTab(CounterTab):
         waiting = preview.waiting_months
         ui.waiting_label.setText("—" if waiting is None else ("不设等待期" if waiting == 0 else f"{waiting} 个月"))
         ui.benefit_start_label.setText(month_text(preview.benefit_start))
+        ui.large_expense_label.setText(large_expense_text(preview.large_expense_annual) if preview.eligible else "—")
         ui.citations_label.setText("依据：" + citations_text(preview.citations))
+        ui.notes_label.setText(notes_text(preview.notes))
 
     def _stale(self, *_) -> None:
         if self.preview is not None and self.enrolment is None:
@@ -172,10 +183,10 @@ class EnrolmentTab(CounterTab):
         ui = self.ui
         ui.decision_label.setText("填写人员信息后按回车或“审核测算”。")
         ui.decision_label.setStyleSheet("")
-        for label in (ui.reasons_label, ui.citations_label, ui.result_label):
+        for label in (ui.reasons_label, ui.citations_label, ui.result_label, ui.notes_label):
             label.setText("")
         for label in (ui.monthly_base_label, ui.monthly_amount_label, ui.personal_account_label,
-                      ui.waiting_label, ui.benefit_start_label):
+                      ui.waiting_label, ui.benefit_start_label, ui.large_expense_label):
             label.setText("—")
 
     # -- actions ----------------------------------------------------------------------------------------
@@ -240,6 +251,7 @@ class EnrolmentTab(CounterTab):
             check.setChecked(False)
         ui.category_combo.setCurrentIndex(ui.category_combo.findData("freelancer"))
         ui.mode_combo.setCurrentIndex(0)
+        ui.payment_cycle_combo.setCurrentIndex(0)
         ui.base_ratio_spin.setValue(60)
         today = self.clock()
         ui.first_month_edit.setDate(to_qdate(date(today.year, today.month, 1)))
@@ -254,7 +266,7 @@ class EnrolmentTab(CounterTab):
     def _set_read_only(self, read_only: bool) -> None:
         for edit in self.ui.findChildren(QLineEdit):
             edit.setReadOnly(read_only)
-        for widget in (self.ui.category_combo, self.ui.mode_combo, self.ui.base_ratio_spin,
+        for widget in (self.ui.category_combo, self.ui.mode_combo, self.ui.payment_cycle_combo, self.ui.base_ratio_spin,
                        self.ui.first_month_edit, self.ui.places_box, self.ui.employer_insured_check,
                        self.ui.check_button):
             widget.setEnabled(not read_only)
@@ -290,6 +302,9 @@ class EnrolmentTab(CounterTab):
             ui.mode_combo.setCurrentIndex(index)
         if person.base_ratio is not None:
             ui.base_ratio_spin.setValue(int(person.base_ratio * 100))
+        index = ui.payment_cycle_combo.findData(person.payment_cycle)
+        if index >= 0:
+            ui.payment_cycle_combo.setCurrentIndex(index)
         ui.first_month_edit.setDate(to_qdate(person.first_month))
         ui.decision_label.setText(f"已登记人员（{month_text(person.first_month)}起参保，"
                                   f"登记人 {person.operator}）。新人员请按“新参保登记”。")

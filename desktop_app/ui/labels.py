@@ -30,10 +30,11 @@ SOURCES = {
     "deemed": "视同缴费",
 }
 STATES = {"waiting": "等待期", "active": "正常享受", "suspended": "暂停享受", "lapsed": "中断",
-          "transferred": "转入前缴费", "unpaid": "未缴费"}
+          "transferred": "转入前缴费", "unpaid": "未缴费", "before_policy": "文件施行前"}
+CYCLES = {"monthly": "按月缴纳", "quarterly": "按季度缴纳"}
 # background colours of the ledger's state column: light enough for black text
 STATE_COLOURS = {"waiting": "#fff3c4", "active": "#d7f0d8", "suspended": "#ffd9b3", "lapsed": "#f6c6c6",
-                 "transferred": "#dde8f6"}
+                 "transferred": "#dde8f6", "before_policy": "#e4e4e4"}
 OPTIONS = {
     "retiree_benefits": "按月享受退休人员医保待遇",
     "continue_paying": "继续按月缴费至满足年限",
@@ -97,6 +98,17 @@ def years_months_text(months: int | None) -> str:
 
 def citations_text(citations) -> str:
     return "；".join(citations or []) or "—"
+
+
+def notes_text(notes) -> str:
+    """A decision's notes (readings the office chose, values not entered) as one paragraph, or ''."""
+    notes = [n for n in (notes or []) if n]
+    return ("说明：" + "；".join(n.rstrip("。") for n in notes) + "。") if notes else ""
+
+
+def large_expense_text(value) -> str:
+    """The city's 大额 contribution a year, or that the office has not entered it."""
+    return f"{money_text(value)}/年（与基本医疗保险费分别缴纳）" if value is not None else "本机构尚未录入年缴费标准"
 
 
 def yes_no(value) -> str:

@@ -20,6 +20,7 @@ from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
 from desktop_app.ui.notices_dialog import NoticesDialog
 from desktop_app.ui.payments_tab import PaymentsTab
 from desktop_app.ui.people_model import PAGE, PeopleModel
+from desktop_app.ui.person_change_dialog import PersonChangeDialog
 from desktop_app.ui.retirement_tab import RetirementTab
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.tab_base import compact_rows
@@ -112,6 +113,11 @@ class MainWindow(QMainWindow):
         self.notices_action.triggered.connect(self.show_notices)
         self.notices_action.setEnabled(False)
         person_menu.addAction(self.notices_action)
+        self.change_action = QAction("信息变更(&C)…", self)
+        self.change_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.change_action.triggered.connect(self.change_person)
+        self.change_action.setEnabled(False)
+        person_menu.addAction(self.change_action)
         person_menu.addSeparator()
         for index, title in enumerate(TAB_TITLES):
             action = QAction(f"{title}(&{index + 1})", self)
@@ -279,6 +285,7 @@ class MainWindow(QMainWindow):
         for tab in self.tabs:
             tab.set_person(person_id)
         self.notices_action.setEnabled(person_id is not None)
+        self.change_action.setEnabled(person_id is not None)
         self.person_selected.emit(person_id)
 
     def _person_text(self, person_id: int) -> str:
@@ -318,6 +325,15 @@ class MainWindow(QMainWindow):
         self.notices_dialog = NoticesDialog(self.session, self.person_id, self.ui.person_label.text(), self)
         self.notices_dialog.open()
         return self.notices_dialog
+
+    def change_person(self):
+        """信息变更 of the selected person; the tabs reload after each change."""
+        if self.person_id is None:
+            return None
+        self.change_dialog = PersonChangeDialog(self.session, self.person_id, self.clock, self)
+        self.change_dialog.changed.connect(self._on_records_changed)
+        self.change_dialog.open()
+        return self.change_dialog
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.session, self.clock, self)

@@ -12,12 +12,12 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.payments import ledger, quote_back_payment, record_payment, void_payment
 from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.labels import (STATE_COLOURS, STATES, citations_text, money_text, month_text,
-                                   months_list_text)
+from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, citations_text, large_expense_text, money_text,
+                                   month_text, months_list_text, notes_text)
 from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
-LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred")
+LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred", "before_policy")
 # The widest text each ledger column shows: widths are set once from these, not measured over every row of
 # every person (ResizeToContents asked the model for each cell of 120 months on each selection — issue 7).
 LEDGER_SAMPLES = ("2026年12月", "未缴", "2026-12-31", "9,999.99", "SW202612000000", "视同缴费",
@@ -88,6 +88,7 @@ class PaymentsTab(CounterTab):
             self.current_ledger = None
             self.model.set_ledger(None)
             self.ui.summary_label.setText("请先在上方查找并选择人员。")
+            self.ui.notes_label.hide()
             self.ui.waiting_notice_button.setEnabled(False)
             return
         self.reload()
@@ -134,7 +135,16 @@ class PaymentsTab(CounterTab):
                           None)
         if this_month is not None:
             parts.append(f"本月状态：{STATES.get(this_month.state, this_month.state)}")
+        if current.payment_cycle != "monthly":
+            parts.append(f"缴费周期：{CYCLES.get(current.payment_cycle, current.payment_cycle)}")
+        if current.standard is not None:
+            parts.append(f"本月缴费标准 {money_text(current.standard['monthly_amount'])}；大额医疗费用补助："
+                         + large_expense_text(current.standard.get("large_expense_annual")))
+        elif current.standard_error:
+            parts.append(f"本月缴费标准无法计算：{current.standard_error}")
         self.ui.summary_label.setText("；".join(parts) + "。")
+        self.ui.notes_label.setText(notes_text(current.notes))
+        self.ui.notes_label.setVisible(bool(current.notes))
         self.ui.summary_label.setToolTip("依据：" + citations_text(current.citations))
         self.ui.waiting_notice_button.setEnabled(bool(current.waiting_periods and current.decision))
 

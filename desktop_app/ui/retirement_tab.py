@@ -11,8 +11,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
 from desktop_app.services.retirement import (add_correction, decide_retirement, retirement_record,
                                              save_retirement, void_correction)
-from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, citations_text, date_text, money_text,
-                                   month_text, months_list_text, years_months_text)
+from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, citations_text, date_text, money_text, month_text,
+                                   months_list_text, notes_text, years_months_text)
 from desktop_app.ui.tab_base import DecisionTab, compact_rows, show_flag
 
 SHORTFALL_NAMES = {"total": "累计缴费", "actual": "实际缴费", "in_province": "本省实际缴费"}
@@ -163,6 +163,7 @@ class RetirementTab(DecisionTab):
                       ui.lump_sum_label, ui.mode_difference_label, ui.retiree_benefits_from_label):
             label.setText("—")
         ui.citations_label.setText("")
+        ui.notes_label.setText("")
         ui.qualified_label.setText("按“审核”计算退休资格。")
         ui.qualified_label.setStyleSheet("")
         for button in (ui.save_button, ui.retirement_notice_button, ui.lump_sum_notice_button):
@@ -192,7 +193,12 @@ class RetirementTab(DecisionTab):
         elif not d.get("age_reached"):
             show_flag(ui.qualified_label, "尚未达到法定退休年龄", False)
         else:
-            show_flag(ui.qualified_label, "不符合：缴费年限不足或有欠费", False)
+            reasons = d.get("reasons") or []
+            why = [text for code, text in (("shortfall_total", "缴费年限不足"), ("shortfall_actual", "实际缴费年限不足"),
+                                           ("shortfall_in_province", "本省缴费年限不足"), ("in_arrears", "有欠费"),
+                                           ("mode_difference_unpaid", "单建统筹期间差额未补缴"))
+                   if code in reasons]
+            show_flag(ui.qualified_label, "不符合：" + ("、".join(why) or "缴费年限不足或有欠费"), False)
         age = d.get("retirement_age") or years_months_text(d.get("retirement_age_months"))
         ui.retirement_month_label.setText(f"{age}，{month_text(d.get('retirement_month'))}"
                                           + ("（已到达）" if d.get("age_reached") else "（未到达）"))
@@ -209,9 +215,12 @@ class RetirementTab(DecisionTab):
                                   f" = {money_text(lump.get('amount'))}")
         diff = d.get("mode_difference")
         ui.mode_difference_label.setText("不适用" if not diff else
-                                         f"{diff.get('months')} 个月，共 {money_text(diff.get('amount'))}")
+                                         f"{diff.get('months')} 个月 × {money_text(diff.get('difference_monthly'))}"
+                                         f" = {money_text(diff.get('amount'))}"
+                                         + ("（须先补缴，方可按统账结合模式退休）" if diff.get("required") else ""))
         ui.retiree_benefits_from_label.setText(month_text(d.get("retiree_benefits_from")))
         ui.citations_label.setText("依据：" + citations_text(d.get("citations")))
+        ui.notes_label.setText(notes_text(d.get("notes")))
         ui.retirement_notice_button.setEnabled(False)
         ui.lump_sum_notice_button.setEnabled(False)
 

@@ -20,7 +20,7 @@ from desktop_app.ui.table_model import RowsModel
 
 DEMO_MARK = "示例"
 UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "比例（小数，7% 填 0.07）", "ratio": "比例（小数，60% 填 0.6）",
-         "months": "月", "years": "年", "days": "天"}
+         "months": "月", "years": "年", "days": "天", "month": "月份（YYYY-MM，如 2025-08）"}
 COLUMNS = ("参数", "生效日期", "数值", "单位", "来源", "录入")
 DEMO_BACKGROUND = QColor("#fff3c4")
 

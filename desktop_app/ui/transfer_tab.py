@@ -8,7 +8,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
 from desktop_app.services.rules_glue import add_months
 from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
-from desktop_app.ui.labels import SCHEMES, citations_text, money_text, month_text, months_list_text, yes_no
+from desktop_app.ui.labels import (SCHEMES, citations_text, money_text, month_text, months_list_text, notes_text,
+                                   yes_no)
 from desktop_app.ui.tab_base import DecisionTab, month_of, show_flag, to_qdate
 
 
@@ -84,6 +85,7 @@ class TransferTab(DecisionTab):
                       ui.waiting_label, ui.benefit_start_label, ui.retroactive_label, ui.recognised_label):
             label.setText("—")
         ui.citations_label.setText("")
+        ui.notes_label.setText("")
         for button in (ui.notice_button, ui.lump_sum_notice_button, ui.waiting_notice_button):
             button.setEnabled(False)
         ui.save_button.setEnabled(self.person_id is not None)
@@ -128,6 +130,7 @@ class TransferTab(DecisionTab):
         ui.recognised_label.setText("—" if recognised is None else
                                     f"{recognised} 个月" + (f"（{years} 年）" if years is not None else ""))
         ui.citations_label.setText("依据：" + citations_text(d.get("citations")))
+        ui.notes_label.setText(notes_text(d.get("notes")))
 
     def save(self) -> None:
         """保存: the decision plus the transferred and paid-back months into the ledger, one transaction."""
