@@ -26,7 +26,9 @@ class Document:
 
     @property
     def name(self) -> str:
-        """Short name for lists: place and number (or title)."""
+        """Short name for lists: place and number (or title; a press report's title names its place)."""
+        if not self.number and self.title.startswith(self.place):
+            return self.title
         return f"{self.place} {self.number or self.title}"
 
     def path(self):
@@ -70,10 +72,10 @@ DOCUMENTS: tuple[Document, ...] = (
 
 OUTSIDE: tuple[Outside, ...] = (
     Outside("《中华人民共和国社会保险法》", ("《中华人民共和国社会保险法》",),
-            "国家法律，本程序未收录全文；请查阅国家法律法规数据库或正式出版物。"),
+            "国家法律，全文请查阅国家法律法规数据库或正式出版物。"),
     Outside("全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定",
             ("全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定",),
-            "全国人大常委会决定（2024年9月13日），本程序未收录全文；请查阅全国人大网或正式出版物。"),
+            "全国人大常委会决定（2024年9月13日），全文请查阅中国人大网或正式出版物。"),
 )
 
 

@@ -93,20 +93,10 @@ def quote(citation: str, max_chars: int = 60) -> str:
     ref = resolve(citation)[0]
     if not ref.shipped:
         return ""
-    policy = load(ref.document)
-    if ref.clause is None:
-        body = ref.text
-    else:
-        body = "".join(policy.text[s:e] for s, e in policy.body_paragraphs(ref.clause))
-    body = _drop_number(body)
-    return _cut(body, max_chars)
-
-
-def _drop_number(body: str) -> str:
-    body = re.sub(rf"^(?:-\s*)?(?:[{NUMERAL}]+、|第[{NUMERAL}]+条\s*|[（(][{NUMERAL}]+[)）])", "", body)
-    # an item's own title (（三）待遇享受。…) is not what it says
-    title = re.match(r"^[^，。；：]{2,10}。", body)
-    return body[title.end():] if title else body
+    body = ref.text
+    if ref.clause is not None:
+        body = load(ref.document).text[ref.clause.start + ref.clause.head:ref.clause.end]
+    return _cut(body.replace("\n", "").strip(), max_chars)
 
 
 def _cut(text: str, limit: int) -> str:

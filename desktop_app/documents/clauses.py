@@ -19,9 +19,10 @@ from .catalogue import Document
 NUMERAL = "一二三四五六七八九十百"
 SECTION = re.compile(rf"^([{NUMERAL}]+)、")
 ARTICLE = re.compile(rf"^(第[{NUMERAL}]+条)(?=\s|$)")
-ITEM = re.compile(rf"^(?:-\s*)?[（(]([{NUMERAL}]+)[)）]")
-MARK = re.compile(r"^#+\s*")
+ITEM = re.compile(rf"^[（(]([{NUMERAL}]+)[)）]")
+MARK = re.compile(r"^(?:#+|-)\s+")   # markdown left by the text export: # headings, - list items
 KEYWORD = re.compile(r"^关键词[：:]\s*(\S+)")
+ITEM_TITLE = re.compile(r"[^，。；：]{2,12}。")   # （三）待遇享受。: an item's own short title
 SENTENCE_END = "。；：！？"
 WRAPPED_MIN = 24   # a line this long that stops mid-sentence was wrapped by the export; title lines are shorter
 PART = re.compile(r"(前段|后段|第([0-9一二三四五六七八九十]+)段)$")
@@ -44,6 +45,7 @@ class Clause:
     start: int                 # [start, end) in PolicyText.text
     end: int
     parent: str | None = None  # the section an item belongs to
+    head: int = 0              # characters of number and title at start: 二、规范筹资，完善保障 / （三）待遇享受。 / 第九条
 
 
 @dataclass(frozen=True)
@@ -111,24 +113,31 @@ def _is_heading(line: str) -> bool:
 
 def reflow(raw: str) -> list[str]:
     """The text's paragraphs: lines stripped, blank lines dropped, a line broken mid-sentence joined to the next."""
+    return [text for text, _ in _paragraphs(raw)]
+
+
+def _paragraphs(raw: str) -> list[tuple[str, bool]]:
+    """(paragraph, whether it was a "- " list item)."""
     lines = [line.strip() for line in raw.lstrip("\ufeff").splitlines()]
-    paragraphs: list[str] = []
+    paragraphs: list[tuple[str, bool]] = []
     joinable = False
     for line in lines:
         if not line:
             continue
         if joinable and not _is_heading(line):
-            paragraphs[-1] += line
+            paragraphs[-1] = (paragraphs[-1][0] + line, paragraphs[-1][1])
         else:
-            paragraphs.append(MARK.sub("", line) if MARK.match(line) else line)
-        last = paragraphs[-1]
+            paragraphs.append((MARK.sub("", line), line.startswith("-")))
+        last = paragraphs[-1][0]
         joinable = (len(line) >= WRAPPED_MIN and last[-1] not in SENTENCE_END
                     and not SECTION.match(last) and not MARK.match(line))
     return paragraphs
 
 
 def index(document: Document, raw: str) -> PolicyText:
-    paragraphs = reflow(raw)
+    marked = _paragraphs(raw)
+    paragraphs = [p for p, _ in marked]
+    listed = {i for i, (_, bullet) in enumerate(marked) if bullet}
     text = "\n".join(paragraphs)
     offsets, start = [], 0
     for p in paragraphs:
@@ -140,29 +149,32 @@ def index(document: Document, raw: str) -> PolicyText:
     if not press:
         body_end = max((i + 1 for i, p in enumerate(paragraphs) if p.endswith("。")), default=len(paragraphs))
 
-    heads: list[tuple[int, int, str, str]] = []   # (paragraph, level, label, title)
+    heads: list[tuple[int, int, str, str, int]] = []   # (paragraph, level, label, title, head)
     top = None
     for i, p in enumerate(paragraphs[:body_end]):
         if press:
             keyword = KEYWORD.match(p)
             if keyword:
                 top = keyword.group(1)
-                heads.append((i, 0, top, p.split(maxsplit=2)[0] + " " + top))
+                heads.append((i, 0, top, p.split(maxsplit=2)[0] + " " + top, len(p)))
             continue
         section, article, item = SECTION.match(p), ARTICLE.match(p), ITEM.match(p)
         if section or article:
             top = section.group(1) if section else article.group(1)
-            heads.append((i, 0, top, _short_title(p)))
+            head = len(p) if _title_only(p) else (section or article).end()
+            heads.append((i, 0, top, _short_title(p), head))
         elif item and top is not None:
-            heads.append((i, 1, f"{top}（{item.group(1)}）", _short_title(p.lstrip("- "))))
+            title = ITEM_TITLE.match(p, item.end())
+            head = title.end() if title and title.end() < len(p) else item.end()   # a title, not all it says
+            heads.append((i, 1, f"{top}（{item.group(1)}）", _short_title(p), head))
 
     clauses = []
-    for n, (i, level, label, title) in enumerate(heads):
-        last = next((j for j, lv, _, _ in heads[n + 1:] if lv <= level), body_end)
-        if paragraphs[i].startswith("-"):   # a list item (信阳 第十条) is its line: what follows is the article's
+    for n, (i, level, label, title, head) in enumerate(heads):
+        last = next((h[0] for h in heads[n + 1:] if h[1] <= level), body_end)
+        if i in listed:   # a list item (信阳 第十条) is its line: what follows is the article's
             last = i + 1
-        parent = next((lb for j, lv, lb, _ in reversed(heads[:n]) if lv < level), None) if level else None
-        clauses.append(Clause(label, title, offsets[i][0], offsets[last - 1][1], parent))
+        parent = next((h[2] for h in reversed(heads[:n]) if h[1] < level), None) if level else None
+        clauses.append(Clause(label, title, offsets[i][0], offsets[last - 1][1], parent, head))
     return PolicyText(document, text, tuple(clauses))
 
 
