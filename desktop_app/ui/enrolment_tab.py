@@ -13,7 +13,8 @@ from desktop_app.services.enrolment import EnrolmentForm, check_id_number, enrol
 from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person, search_people
 from desktop_app.services.settings import get_office
-from desktop_app.ui.labels import CATEGORIES, MODES, SEXES, citations_text, date_text, money_text, month_text
+from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.labels import CATEGORIES, MODES, SEXES, date_text, money_text, month_text
 from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
 
 PLACE_CHECKS = ("hukou", "residence", "residence_permit", "employment", "hkmt_residence_permit")
@@ -31,6 +32,7 @@ class EnrolmentTab(CounterTab):
             ui.category_combo.addItem(text, code)
         ui.category_combo.setCurrentIndex(ui.category_combo.findData("freelancer"))
         ui.open_existing_button.hide()
+        link_citations(ui.citations_label)
         self.existing_id: int | None = None
         self.enrolment = None       # the last services.enrolment.Enrolment saved here
         self.preview = None         # the last EnrolmentPreview shown
@@ -161,7 +163,7 @@ class EnrolmentTab(CounterTab):
         waiting = preview.waiting_months
         ui.waiting_label.setText("—" if waiting is None else ("不设等待期" if waiting == 0 else f"{waiting} 个月"))
         ui.benefit_start_label.setText(month_text(preview.benefit_start))
-        ui.citations_label.setText("依据：" + citations_text(preview.citations))
+        set_citations(ui.citations_label, preview.citations)
 
     def _stale(self, *_) -> None:
         if self.preview is not None and self.enrolment is None:
