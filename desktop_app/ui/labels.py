@@ -95,9 +95,5 @@ def years_months_text(months: int | None) -> str:
     return f"{months} 个月"
 
 
-def citations_text(citations) -> str:
-    return "；".join(citations or []) or "—"
-
-
 def yes_no(value) -> str:
     return "是" if value else "否"
