@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop_app import documents
 from desktop_app.rules.jurisdictions import RETIREMENT_DECISION
@@ -51,7 +51,11 @@ def laid_out(qtbot, label) -> None:
 def click_citation(qtbot, label, citation: str) -> PolicyDialog:
     assert label.isVisible(), label.objectName()
     laid_out(qtbot, label)
-    qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=link_point(label, citation))
+    point = link_point(label, citation)
+    # hovering shows the start of the clause (or that the text is not shipped) before the click
+    shown = QToolTip.text()
+    assert citation in shown and (documents.quote(citation, 80) or "本程序未收录该文件全文") in shown
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=point)
     viewer = label.window().findChild(PolicyDialog)
     assert viewer is not None, f"clicking {citation} opened no viewer"
     qtbot.waitUntil(viewer.isVisible)
