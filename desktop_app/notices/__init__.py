@@ -5,7 +5,7 @@ from datetime import date
 from .errors import NoticeError
 from .titles import TITLES
 
-__all__ = ["KINDS", "TITLES", "NoticeError", "render_notice"]
+__all__ = ["KINDS", "TITLES", "NoticeError", "printed_citations", "render_notice"]
 
 
 def __getattr__(name: str):
@@ -33,6 +33,15 @@ def render_notice(notice: dict) -> bytes:
 
     _check(notice)
     return layout.render(notice, __getattr__("KINDS")[notice["kind"]](notice))
+
+
+def printed_citations(notice: dict) -> list[str]:
+    """The citations the notice prints under 适用条款 (the preview shows them as links to the texts)."""
+    from . import basis
+
+    _check(notice)
+    content = __getattr__("KINDS")[notice["kind"]](notice)
+    return basis.citations(notice["decision"], content.citations)
 
 
 def _check(notice: dict) -> None:

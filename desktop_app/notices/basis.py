@@ -56,6 +56,11 @@ def parameter_rows(decision: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def citations(decision: dict, extra_citations: list[str]) -> list[str]:
+    """The clauses printed under 适用条款, in order: the decision's own, then the notice's (how to pay …)."""
+    return list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
+
+
 def block(decision: dict, extra_citations: list[str], width: float, sz) -> list:
     """The block's flowables (the layout keeps them together); sz is the notice's layout.Sizes."""
     size, leading = sz.basis, sz.basis_leading
@@ -78,10 +83,10 @@ def block(decision: dict, extra_citations: list[str], width: float, sz) -> list:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ]))
         parts.append(table)
-    citations = list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
-    if citations:
+    applied = citations(decision, extra_citations)
+    if applied:
         parts.append(Text("适用条款：", size, leading, align="left"))
-        parts += [Text(f"（{i}）{c}", size, leading, align="left", indent=1) for i, c in enumerate(citations, 1)]
+        parts += [Text(f"（{i}）{c}", size, leading, align="left", indent=1) for i, c in enumerate(applied, 1)]
     version = decision.get("rule_version") or "—"
     decided = fmt.day(decision["date"]) if decision.get("date") else "—"
     parts.append(Text(f"规则版本：{version}；计算日期：{decided}。", size, leading, align="left"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.notices import NoticeError, render_notice
+from desktop_app.notices import NoticeError, printed_citations, render_notice
 from desktop_app.services import notices as archive
 from desktop_app.services.errors import InputError
 from desktop_app.services.session import Session
@@ -20,6 +20,14 @@ def issue_notice(session: Session, person_id: int, kind: str, decision: dict, to
                  replaces: str | None = None, decision_id: int | None = None) -> archive.IssuedNotice:
     """出具通知书: rendered here, numbered and archived (PDF, sha256, inputs) by services.notices."""
     return archive.issue_notice(session, person_id, kind, decision, today, render, replaces, decision_id)
+
+
+def notice_citations(session: Session, serial: str) -> list[str]:
+    """The clauses an archived notice printed; [] when its inputs no longer give a notice (nothing to link)."""
+    try:
+        return printed_citations(archive.notice_inputs(session, serial))
+    except (NoticeError, InputError):
+        return []
 
 
 def rerender_notice(session: Session, serial: str) -> bytes:

@@ -1,22 +1,8 @@
-"""Where forms/ and resources/ live: the PyInstaller bundle when frozen, else the repository root."""
+"""Where forms/ and resources/ live (desktop_app/paths.py: the PyInstaller bundle when frozen, else the
+repository root); kept under ui for the widgets that already import it from here."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from desktop_app.paths import form_path, resource_path, root
 
-
-def root() -> Path:
-    """The folder holding forms/ and resources/ (app.spec ships both under the same names)."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parents[2]
-
-
-def form_path(name: str) -> Path:
-    return root() / "forms" / name
-
-
-def resource_path(*parts: str) -> Path:
-    return root().joinpath("resources", *parts)
+__all__ = ["form_path", "resource_path", "root"]

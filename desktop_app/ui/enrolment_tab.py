@@ -13,8 +13,9 @@ from desktop_app.services.enrolment import EnrolmentForm, check_id_number, enrol
 from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person, search_people
 from desktop_app.services.settings import get_office
-from desktop_app.ui.labels import (CATEGORIES, CYCLES, MODES, SEXES, citations_text, date_text, large_expense_text,
-                                   money_text, month_text, notes_text)
+from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.labels import (CATEGORIES, CYCLES, MODES, SEXES, date_text, large_expense_text, money_text,
+                                   month_text, notes_text)
 from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
 
 PLACE_CHECKS = ("hukou", "residence", "residence_permit", "employment", "hkmt_residence_permit")
@@ -32,6 +33,7 @@ class EnrolmentTab(CounterTab):
             ui.category_combo.addItem(text, code)
         ui.category_combo.setCurrentIndex(ui.category_combo.findData("freelancer"))
         ui.open_existing_button.hide()
+        link_citations(ui.citations_label)
         self.existing_id: int | None = None
         self.enrolment = None       # the last services.enrolment.Enrolment saved here
         self.preview = None         # the last EnrolmentPreview shown
@@ -171,7 +173,7 @@ class EnrolmentTab(CounterTab):
         ui.waiting_label.setText("—" if waiting is None else ("不设等待期" if waiting == 0 else f"{waiting} 个月"))
         ui.benefit_start_label.setText(month_text(preview.benefit_start))
         ui.large_expense_label.setText(large_expense_text(preview.large_expense_annual) if preview.eligible else "—")
-        ui.citations_label.setText("依据：" + citations_text(preview.citations))
+        set_citations(ui.citations_label, preview.citations)
         ui.notes_label.setText(notes_text(preview.notes))
 
     def _stale(self, *_) -> None:

@@ -96,10 +96,6 @@ def years_months_text(months: int | None) -> str:
     return f"{months} 个月"
 
 
-def citations_text(citations) -> str:
-    return "；".join(citations or []) or "—"
-
-
 def notes_text(notes) -> str:
     """A decision's notes (readings the office chose, values not entered) as one paragraph, or ''."""
     notes = [n for n in (notes or []) if n]

@@ -21,6 +21,7 @@ from desktop_app.ui.notices_dialog import NoticesDialog
 from desktop_app.ui.payments_tab import PaymentsTab
 from desktop_app.ui.people_model import PAGE, PeopleModel
 from desktop_app.ui.person_change_dialog import PersonChangeDialog
+from desktop_app.ui.policy_dialog import open_policy_texts
 from desktop_app.ui.retirement_tab import RetirementTab
 from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.tab_base import compact_rows
@@ -131,6 +132,12 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.settings_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.policy_action = QAction("政策文件(&D)…", self)
+        self.policy_action.setShortcut(QKeySequence("F1"))
+        self.policy_action.setToolTip("本程序所依据的政策文件原文，按条款查看")
+        self.policy_action.triggered.connect(self.show_policy_texts)
+        help_menu.addAction(self.policy_action)
+        help_menu.addSeparator()
         about_action = QAction("关于(&A)", self)
         about_action.triggered.connect(self.about)
         help_menu.addAction(about_action)
@@ -340,6 +347,10 @@ class MainWindow(QMainWindow):
         dialog.exec()
         self.refresh_status()
         self.enrolment_tab.office_changed()
+
+    def show_policy_texts(self):
+        """帮助 → 政策文件: the shipped texts by clause (a citation on a tab opens the same viewer)."""
+        return open_policy_texts(self)
 
     def about(self) -> None:
         from desktop_app import __version__

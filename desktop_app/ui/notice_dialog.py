@@ -11,6 +11,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout
 
+from desktop_app.ui.citation_links import link_citations, set_citations
 from desktop_app.ui.forms import load_form
 
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -18,10 +19,11 @@ PRINT_DPI = 300
 
 
 class NoticeDialog(QDialog):
-    """Shows one notice. `pdf` is the archived bytes; `serial` the notice number printed on it."""
+    """Shows one notice. `pdf` is the archived bytes; `serial` the notice number printed on it; `citations`
+    the clauses it prints, shown under it as links to the texts."""
 
     def __init__(self, pdf: bytes, title: str, serial: str = "", suggested_name: str = "notice.pdf",
-                 parent=None):
+                 parent=None, citations: list[str] | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         QVBoxLayout(self)
@@ -29,6 +31,10 @@ class NoticeDialog(QDialog):
         self.pdf = pdf
         self.suggested_name = suggested_name
         self.ui.serial_label.setText(f"告知书编号：{serial}" if serial else title)
+        if citations:
+            link_citations(self.ui.citations_label)
+            set_citations(self.ui.citations_label, citations, "适用条款（点击查看原文）：")
+            self.ui.citations_label.setVisible(True)
 
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self._bytes, self)  # the document reads from it: keep it alive

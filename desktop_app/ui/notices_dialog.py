@@ -54,6 +54,9 @@ class NoticesDialog(QDialog):
         except InputError as error:
             self.errors.show(error)
             return None
-        self.preview = NoticeDialog(pdf, f"{title}（重新打印）", serial, f"{title}-{serial}.pdf", self)
+        from desktop_app.notices.issue import notice_citations
+
+        self.preview = NoticeDialog(pdf, f"{title}（重新打印）", serial, f"{title}-{serial}.pdf", self,
+                                    notice_citations(self.session, serial))
         self.preview.open()
         return self.preview

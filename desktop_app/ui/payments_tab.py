@@ -12,8 +12,9 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.payments import ledger, quote_back_payment, record_payment, void_payment
 from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
-from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, citations_text, large_expense_text, money_text,
-                                   month_text, months_list_text, notes_text)
+from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, large_expense_text, money_text, month_text,
+                                   months_list_text, notes_text)
 from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
@@ -59,6 +60,8 @@ class PaymentsTab(CounterTab):
         self.current_ledger = None
         self.quote = None
         self.import_dialog: ImportDialog | None = None
+        link_citations(ui.ledger_citations_label)
+        link_citations(ui.quote_citations_label)
 
         ui.ledger_view.selectionModel().selectionChanged.connect(self._on_selection)
         ui.record_button.clicked.connect(self.record)
@@ -89,6 +92,7 @@ class PaymentsTab(CounterTab):
             self.model.set_ledger(None)
             self.ui.summary_label.setText("请先在上方查找并选择人员。")
             self.ui.notes_label.hide()
+            self.ui.ledger_citations_label.setText("")
             self.ui.waiting_notice_button.setEnabled(False)
             return
         self.reload()
@@ -101,6 +105,7 @@ class PaymentsTab(CounterTab):
             self.current_ledger = None
             self.model.set_ledger(None)
             self.ui.summary_label.setText(f"无法计算待遇状态：{error.message}")
+            self.ui.ledger_citations_label.setText("")
             return
         self.model.set_ledger(self.current_ledger)
         self._show_summary()
@@ -145,7 +150,7 @@ class PaymentsTab(CounterTab):
         self.ui.summary_label.setText("；".join(parts) + "。")
         self.ui.notes_label.setText(notes_text(current.notes))
         self.ui.notes_label.setVisible(bool(current.notes))
-        self.ui.summary_label.setToolTip("依据：" + citations_text(current.citations))
+        set_citations(self.ui.ledger_citations_label, current.citations, "待遇状态依据：")
         self.ui.waiting_notice_button.setEnabled(bool(current.waiting_periods and current.decision))
 
     def _selected_months(self) -> list:
@@ -258,7 +263,7 @@ class PaymentsTab(CounterTab):
                               month_text(quote.benefit_start_if_today))
         self._add_compare_row(f"下月（{next_month:%Y-%m}）", money_text(later) if later is not None else "—",
                               month_text(quote.benefit_start_if_next_month))
-        ui.quote_citations_label.setText("依据：" + citations_text(quote.citations))
+        set_citations(ui.quote_citations_label, quote.citations)
         ui.use_quote_button.setEnabled(bool(quote.months))
         ui.lump_sum_notice_button.setEnabled(bool(quote.months))
 

@@ -11,7 +11,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
 from desktop_app.services.retirement import (add_correction, decide_retirement, retirement_record,
                                              save_retirement, void_correction)
-from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, citations_text, date_text, money_text, month_text,
+from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.labels import (CORRECTION_KINDS, OPTIONS, date_text, money_text, month_text,
                                    months_list_text, notes_text, years_months_text)
 from desktop_app.ui.tab_base import DecisionTab, compact_rows, show_flag
 
@@ -28,6 +29,7 @@ class RetirementTab(DecisionTab):
             ui.kind_combo.addItem(text, code)
         ui.female_original_age_combo.addItem("55周岁（女职工原退休年龄）", 55)
         ui.female_original_age_combo.addItem("50周岁（原50周岁退休的女工人）", 50)
+        link_citations(ui.citations_label)
         self.corrections = QStandardItemModel(0, 5, self)
         self.corrections.setHorizontalHeaderLabels(["类型", "月数", "依据", "登记日期", "经办人"])
         ui.corrections_view.setModel(self.corrections)
@@ -219,7 +221,7 @@ class RetirementTab(DecisionTab):
                                          f" = {money_text(diff.get('amount'))}"
                                          + ("（须先补缴，方可按统账结合模式退休）" if diff.get("required") else ""))
         ui.retiree_benefits_from_label.setText(month_text(d.get("retiree_benefits_from")))
-        ui.citations_label.setText("依据：" + citations_text(d.get("citations")))
+        set_citations(ui.citations_label, d.get("citations"))
         ui.notes_label.setText(notes_text(d.get("notes")))
         ui.retirement_notice_button.setEnabled(False)
         ui.lump_sum_notice_button.setEnabled(False)

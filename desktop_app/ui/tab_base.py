@@ -108,7 +108,7 @@ class CounterTab(QWidget):
 
     def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None) -> NoticeDialog | None:
         """Issue (archive) a notice through the service, then open the print preview."""
-        from desktop_app.notices.issue import issue_notice
+        from desktop_app.notices.issue import issue_notice, notice_citations
 
         try:
             issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
@@ -117,7 +117,8 @@ class CounterTab(QWidget):
             self.fail(error)
             return None
         title = NOTICE_TITLES.get(kind, "告知书")
-        dialog = NoticeDialog(issued.pdf, title, issued.serial, f"{title}-{issued.serial}.pdf", self)
+        dialog = NoticeDialog(issued.pdf, title, issued.serial, f"{title}-{issued.serial}.pdf", self,
+                              notice_citations(self.session, issued.serial))
         self.last_notice = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal without blocking the caller

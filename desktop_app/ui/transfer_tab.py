@@ -8,8 +8,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
 from desktop_app.services.rules_glue import add_months
 from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
-from desktop_app.ui.labels import (SCHEMES, citations_text, money_text, month_text, months_list_text, notes_text,
-                                   yes_no)
+from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.labels import SCHEMES, money_text, month_text, months_list_text, notes_text, yes_no
 from desktop_app.ui.tab_base import DecisionTab, month_of, show_flag, to_qdate
 
 
@@ -22,6 +22,7 @@ class TransferTab(DecisionTab):
         for code, text in SCHEMES.items():
             ui.scheme_combo.addItem(text, code)
         ui.pay_gap_check.toggled.connect(ui.receipt_no_edit.setEnabled)
+        link_citations(ui.citations_label)
         ui.previous_region_edit.returnPressed.connect(self.decide)
         ui.receipt_no_edit.returnPressed.connect(self.decide)
         ui.decide_button.clicked.connect(self.decide)
@@ -129,7 +130,7 @@ class TransferTab(DecisionTab):
         years = d.get("recognized_years")
         ui.recognised_label.setText("—" if recognised is None else
                                     f"{recognised} 个月" + (f"（{years} 年）" if years is not None else ""))
-        ui.citations_label.setText("依据：" + citations_text(d.get("citations")))
+        set_citations(ui.citations_label, d.get("citations"))
         ui.notes_label.setText(notes_text(d.get("notes")))
 
     def save(self) -> None:
