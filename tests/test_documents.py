@@ -76,7 +76,7 @@ def test_every_citation_the_rules_can_emit_names_a_clause_with_text(citation):
             assert ref.outside.name in KNOWN_OUTSIDE, citation
             continue
         assert ref.clause is not None, f"{citation}: names the whole text, not a clause"
-        assert len(ref.text.strip()) >= 20, citation
+        assert len(ref.text.strip()) >= 10, citation   # 信阳 第十条（一） is a whole clause of 14 characters
         assert ref.text in load(ref.document).text
 
 
