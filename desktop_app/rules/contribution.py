@@ -97,8 +97,7 @@ def large_expense(ctx: Context, month: Month) -> Decimal | None:
             ctx.note(f"按{text}，参加职工医保的同时须参加职工大额医疗费用补助（大病保险）；"
                      f"本机构尚未录入其年缴费标准（参数“large_expense_annual”），缴费金额未含此项")
         else:
-            ctx.note(f"按{text}，参加职工医保的同时须参加职工大额医疗费用补助（大病保险），"
-                     f"年缴费标准{money_str(value)}元，与基本医疗保险费分别缴纳")
+            ctx.note(f"按{text}，参加职工医保的同时须参加职工大额医疗费用补助（大病保险）")
     return None if value is None else fen(value)
 
 

@@ -116,7 +116,9 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
         # Nothing paid for the first month yet: no benefit state to decide.
         months = [_entry(by_month[m], "waiting", False) if m in by_month else
                   LedgerMonth(month_date(m), False, None, None, None, None, "waiting", False) for m in span]
-        return Ledger(months, None, [], [], prior)
+        standard, standard_error = this_months_standard(session, person, today)
+        return Ledger(months, None, [], [], prior, payment_cycle=person.get("payment_cycle") or "monthly",
+                      standard=standard, standard_error=standard_error, notes=list((standard or {}).get("notes", [])))
     decision = ask(session, timeline_case(person, rows, today, cycle_fields(session.db, person)))
     standard, standard_error = this_months_standard(session, person, today)
     states = {m["month"]: m for m in decision["months"]}
