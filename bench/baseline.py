@@ -42,8 +42,9 @@ def raw_insert(db_path: Path, csv_path: Path, order: str = "file") -> dict:
     if order == "ledger":
         rows.sort(key=lambda r: (r[0], r[1]))
     first_new = conn.execute("SELECT max(id) FROM ledger").fetchone()[0] + 1
-    sql = (f"INSERT INTO ledger ({', '.join(COLUMNS)}, operator, recorded_at)"
-           f" VALUES ({', '.join('?' * (len(COLUMNS) + 2))})")
+    columns = [c for c in COLUMNS if c != "late_fee"]   # a tax-bureau row has no late fee of its own
+    sql = (f"INSERT INTO ledger ({', '.join(columns)}, operator, recorded_at)"
+           f" VALUES ({', '.join('?' * (len(columns) + 2))})")
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(sql, rows)

@@ -137,10 +137,10 @@ class Writer:
                   "category": p.category, "places": p.places, "employer_insured": False, "mode": mode,
                   "base_ratio": ratio, "jurisdiction": j, "first_month": months[p.first_month],
                   "waiting_exempt": p.waiting_exempt, "created_at": stamp_of(created), "operator": OPERATOR,
-                  "payment_cycle": "monthly"}
+                  "payment_cycle": "monthly", "status": "active"}
         self.people.append((pid, p.id_number, p.name, p.sex, person["birth_date"], p.phone, p.address, p.category,
                             json.dumps(p.places, ensure_ascii=False), 0, mode, ratio, j, person["first_month"],
-                            int(p.waiting_exempt), person["created_at"], OPERATOR, "monthly"))
+                            int(p.waiting_exempt), person["created_at"], OPERATOR, "monthly", "active"))
         self._audit(person["created_at"], "person.create", f"people:{pid}", None, person)
         rows = []
         if p.transfer:
@@ -175,7 +175,7 @@ class Writer:
     def flush(self) -> None:
         c = self.conn
         c.execute("BEGIN")
-        c.executemany(f"INSERT INTO people VALUES ({', '.join('?' * 18)})", self.people)
+        c.executemany(f"INSERT INTO people VALUES ({', '.join('?' * 19)})", self.people)
         c.executemany("INSERT INTO decisions (id, person_id, question, inputs, decision, rule_version, decided_on,"
                       " operator, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.decisions)
         # In the ledger's key order (month, person), as monthly imports leave it: one person's months end up on

@@ -217,3 +217,60 @@ def test_the_missed_payment_note_follows_the_offices_values():
                 "parameters": {"waiting_months_after_lapse": 5}})
     assert "设置5个月待遇享受等待期" in d["missed_payment_note"]["text"]
     assert "第3个月起停止" in d["missed_payment_note"]["text"]
+
+
+# Beyond the format: 停保 / 终止 periods (issue 13), and when the current spell gives benefits.
+def test_a_short_stop_keeps_continuity_and_is_not_owed():
+    pays = on_time("2023-10", "2024-06") + on_time("2024-09", "2024-10")
+    stops = [{"from": "2024-07", "to": "2024-08", "reason": "request"}]
+    d = timeline("xinyang", "2024-10-20", "2023-10", pays, stops=stops)
+    assert states(d, "2024-06", "2024-10") == ["active", "stopped", "stopped", "active", "active"]
+    q = ask("back_payment", "xinyang", "2024-10-20", first_month="2023-10", payments=pays, stops=stops,
+            mode="with_account")
+    assert q["arrears_months"] == [] and q["late_fee"] == "0.00"
+
+
+def test_paying_again_after_a_long_stop_waits_again():
+    pays = on_time("2023-10", "2024-06") + on_time("2025-01", "2025-04")
+    d = timeline("xinyang", "2025-04-20", "2023-10", pays,
+                 stops=[{"from": "2024-07", "to": "2024-12", "reason": "request"}])
+    assert states(d, "2024-12", "2025-04") == ["stopped", "waiting", "waiting", "waiting", "active"]
+    assert d["waiting_periods"][-1] == {"from": "2025-01", "to": "2025-03", "reason": "lapse"}
+
+
+def test_after_death_nothing_is_owed():
+    q = ask("back_payment", "xinyang", "2024-10-20", first_month="2023-10", payments=on_time("2023-10", "2024-06"),
+            stops=[{"from": "2024-07", "to": None, "reason": "death"}], mode="with_account")
+    assert q["arrears_months"] == [] and q["months_to_pay"] == [] and q["lapsed_months"] == []
+
+
+def test_a_person_in_a_waiting_period_is_told_when_benefits_start():
+    d = timeline("xinyang", "2024-11-20", "2024-10", on_time("2024-10", "2024-11"))
+    assert d["benefit_start"] is None and d["spell_benefit_start"] == "2025-01"
+
+
+# Beyond the format: the months a person pays at the counter, each with its kind, standard and late fee.
+def test_paying_chosen_months_prices_each_and_says_which_are_past_the_limit():
+    pays = on_time("2023-10", "2024-06")
+    q = ask("back_payment", "xinyang", "2024-12-06", first_month="2023-10", payments=pays, mode="with_account",
+            months=["2024-07", "2024-11", "2024-12", "2025-01"], parameters={"prepay_limit_months": 12})
+    kinds = {x["month"]: x["kind"] for x in q["lines"]}
+    assert kinds == {"2024-07": "lapsed", "2024-11": "lapsed", "2024-12": "due", "2025-01": "advance"}
+    assert q["months_past_limit"] == ["2024-07", "2024-11"]
+    # 信阳 charges the late fee on every month paid late, past the limit too: 420 × 0.05% × 128 days (July)
+    assert [x["late_fee"] for x in q["lines"]] == ["26.88", "1.26", "0.00", "0.00"]   # November: 6 days
+    # paying them does not undo the lapse: a new 3-month wait from December
+    assert q["waiting_periods_if_paid"][-1] == {"from": "2024-12", "to": "2025-02", "reason": "lapse"}
+    assert q["prepay_until"] == "2025-12"
+
+
+def test_chosen_months_are_checked():
+    pays = on_time("2023-10", "2024-06")
+    base = dict(first_month="2023-10", payments=pays, mode="with_account")
+    e = refused("back_payment", "xinyang", "2024-06-20", months=["2024-05"], **base)
+    assert (e.code, e.field) == ("invalid_input", "months") and "已有缴费记录" in e.message
+    e = refused("back_payment", "xinyang", "2024-06-20", months=["2026-01"], parameters={"prepay_limit_months": 12},
+                **base)
+    assert "最多只能预缴12个月，即至2025年6月" in e.message
+    e = refused("back_payment", "xinyang", "2024-06-20", months=["2024-09"], **base)
+    assert (e.code, e.field) == ("missing_parameter", "parameters.prepay_limit_months")

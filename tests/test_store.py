@@ -89,12 +89,12 @@ def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_pat
     assert session.office.jurisdiction == "xinyang" and session.office.name == "信阳市旧版窗口"
     for table, rows in before.items():
         now = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-        if table == "ledger":  # m002 adds import_id at the end of each ledger row
-            now = [r[:-1] for r in now]
-            assert all(r[-1] is None for r in db.execute("SELECT * FROM ledger"))
-        if table == "people":  # m007 adds payment_cycle (monthly for everyone on file)
-            assert all(r[-1] == "monthly" for r in now)
-            now = [r[:-1] for r in now]
+        if table == "ledger":  # m002 adds import_id, m007 late_fee at the end of each ledger row
+            now = [r[:-2] for r in now]
+            assert all(r[-1] is None and r[-2] is None for r in db.execute("SELECT * FROM ledger"))
+        if table == "people":  # m007 adds payment_cycle and status (monthly and active for everyone on file)
+            assert all(r[-2:] == ("monthly", "active") for r in now)
+            now = [r[:-2] for r in now]
         if table == "audit":  # the migration itself is recorded after the old entries
             assert now[-1][3] == "schema.migrate"
             now = now[:-1]

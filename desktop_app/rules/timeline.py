@@ -46,13 +46,25 @@ class Cycles:
 MONTHLY = Cycles()
 
 
+@dataclass(frozen=True)
+class Stop:
+    """停保 (own request), 终止 (death, an employer's scheme) or 转出: months not owed and without benefits, from
+    `start` to `end` (None: for good). Beyond FORMAT.md; the counter records them (services.person_status)."""
+    start: Month
+    end: Month | None
+    reason: str
+
+    def covers(self, m: Month) -> bool:
+        return self.start <= m and (self.end is None or m <= self.end)
+
+
 @dataclass
 class MonthState:
     month: Month
     paid: bool
     paid_on: dt.date | None
     benefits: bool
-    state: str  # waiting | active | suspended | lapsed | before_policy
+    state: str  # waiting | active | suspended | lapsed | before_policy | stopped
 
 
 @dataclass
@@ -60,6 +72,7 @@ class Timeline:
     months: list[MonthState]
     waiting_periods: list[tuple[Month, Month, str]]
     back_paid: list[tuple[Month, dt.date]] = field(default_factory=list)
+    spell_benefit_start: Month | None = None  # when the current spell gives benefits if every month is paid on time
 
     @property
     def benefit_start(self) -> Month | None:
@@ -105,7 +118,7 @@ def suspend_after(ctx: Context, on: dt.date) -> int:
 
 
 def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: Month,
-                   waiting_exempt: bool = False, cycles: Cycles = MONTHLY) -> Timeline:
+                   waiting_exempt: bool = False, cycles: Cycles = MONTHLY, stops: tuple[Stop, ...] = ()) -> Timeline:
     j = ctx.j
     floor = floor_month(ctx)
     start = max(first, floor)
@@ -114,12 +127,15 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
     def on(m: Month) -> dt.date:
         return max(m, floor).first_day
 
+    def stopped(x: Month) -> bool:
+        return any(s.covers(x) for s in stops)
+
     def ontime(x: Month) -> bool:
-        return x in pays and Month.of(pays[x]) <= due(x)
+        return x in pays and Month.of(pays[x]) <= due(x) and not stopped(x)
 
     def overdue(x: Month) -> bool:
-        """Paid late, or unpaid after its due month has passed."""
-        return not ontime(x) and (x in pays or due(x) < end)
+        """Paid late, or unpaid after its due month has passed (a stopped month is not owed)."""
+        return not ontime(x) and not stopped(x) and (x in pays or due(x) < end)
 
     stop_after = suspend_after(ctx, on(start))
     ctx.cite("waiting")
@@ -176,11 +192,32 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
                     waits.append((restart, restart + w2 - 1, "lapse"))
         x = nxt or end + 1
 
+    for stop in stops:
+        # Paying again after a stop longer than the interruption limit is paying again after a lapse (reading:
+        # the documents know only arrears; a stop is an interruption that is not owed, so not paid back).
+        if stop.end is None or stop.end >= end:
+            continue
+        restart = next((y for y in month_range(stop.end + 1, end) if ontime(y)), None)
+        limit = limit or Limit(ctx, on(stop.start))
+        if restart is not None and not limit.within(stop.start, stop.end + 1):
+            ctx.cite("lapse")
+            ctx.note(f"{stop.start.zh()}至{stop.end.zh()}停保超过可补缴的中断期限，恢复缴费后按中断超期重新设置待遇享受等待期"
+                     f"（本机构选定的口径）")
+            w2 = int(ctx.num("waiting_months_after_lapse", on(restart)))
+            spells.append((restart, restart + w2))
+            if w2:
+                waits.append((restart, restart + w2 - 1, "lapse"))
+    spells.sort()
+    waits.sort()
+
     months = []
     for y in month_range(first, end):
         paid_on = pays.get(y)
         if y < floor:
             months.append(MonthState(y, paid_on is not None, paid_on, False, "before_policy"))
+            continue
+        if stopped(y):
+            months.append(MonthState(y, paid_on is not None, paid_on, False, "stopped"))
             continue
         benefit_from = next(b for s, b in reversed(spells) if s <= y)
         if y in blocked and (blocked[y] == "lapsed" or y >= benefit_from):
@@ -189,7 +226,7 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
             months.append(MonthState(y, paid_on is not None, paid_on, False, "waiting"))
         else:
             months.append(MonthState(y, paid_on is not None, paid_on, True, "active"))
-    return Timeline(months, waits, back_paid)
+    return Timeline(months, waits, back_paid, spells[-1][1])
 
 
 def _settle(ctx, limit, d, run, restart, pays, end):
@@ -208,6 +245,30 @@ def _settle(ctx, limit, d, run, restart, pays, end):
     if restart is None and limit.within(d, end):
         return "pending", None
     return "lapsed", None
+
+
+STOP_REASONS = ("request", "death", "employer", "transfer_out")
+
+
+def parse_stops(case: dict, first: Month) -> tuple[Stop, ...]:
+    """Beyond FORMAT.md: `stops`, [{"from": "YYYY-MM", "to": "YYYY-MM" | null, "reason": ...}]."""
+    from .inputs import as_month, choice_field
+    raw = case.get("stops")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RuleError("invalid_input", "stops 应为列表", "stops")
+    out = []
+    for i, item in enumerate(raw):
+        path = f"stops[{i}]"
+        if not isinstance(item, dict):
+            raise RuleError("invalid_input", f"{path} 应为对象", path)
+        start = as_month(item.get("from"), f"{path}.from")
+        end = None if item.get("to") is None else as_month(item.get("to"), f"{path}.to")
+        if start < first or (end is not None and end < start):
+            raise RuleError("invalid_input", f"{path} 的起止月份不正确", path)
+        out.append(Stop(start, end, choice_field(item, "reason", f"{path}.reason", STOP_REASONS)))
+    return tuple(sorted(out, key=lambda s: s.start))
 
 
 def parse_cycles(ctx: Context, case: dict) -> Cycles:

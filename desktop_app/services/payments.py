@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
-from desktop_app.services.person_terms import case_parameters, cycle_fields
+from desktop_app.services.person_terms import case_parameters, timeline_fields
 from desktop_app.services.rules_glue import add_months, ask, month_date, month_str
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
@@ -119,7 +119,7 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
         standard, standard_error = this_months_standard(session, person, today)
         return Ledger(months, None, [], [], prior, payment_cycle=person.get("payment_cycle") or "monthly",
                       standard=standard, standard_error=standard_error, notes=list((standard or {}).get("notes", [])))
-    decision = ask(session, timeline_case(person, rows, today, cycle_fields(session.db, person)))
+    decision = ask(session, timeline_case(person, rows, today, timeline_fields(session.db, person)))
     standard, standard_error = this_months_standard(session, person, today)
     states = {m["month"]: m for m in decision["months"]}
     # Months paid in advance lie beyond the decision's date: shown with the state of the current month.
@@ -228,7 +228,7 @@ def quote_back_payment(session: Session, person_id: int, today: date) -> BackPay
     rows = ledger_store.rows(session.db, person_id)
     if person["first_month"] not in {r["month"] for r in rows}:
         raise InputError("months", "该参保人首次缴费月份尚未缴费，请直接登记缴费")
-    base = timeline_case(person, rows, today, cycle_fields(session.db, person))
+    base = timeline_case(person, rows, today, timeline_fields(session.db, person))
     base.update(question="back_payment", mode=person["mode"])
     params = case_parameters(session.db, person, month_str(today))
     if params:

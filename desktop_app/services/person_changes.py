@@ -18,9 +18,12 @@ from desktop_app.store.db import atomic
 
 FIELDS = {"phone": "联系电话", "address": "居住地址", "category": "人员类别", "payment_cycle": "缴费周期",
           "base_ratio": "缴费基数档次"}
+# Every field the history holds: the ones above, and those changed by their own counter actions
+# (参保方式变更 in services.mode_change; 停保/恢复/终止/转出 in services.person_status and services.transfer).
+LABELS = {**FIELDS, "mode": "参保方式", "status": "参保状态"}
 # Terms that decide contributions and due dates apply from a month on, and only from the current month: an
 # earlier start would rewrite what months already paid were due.
-MONTHLY_TERMS = ("payment_cycle", "base_ratio")
+MONTHLY_TERMS = ("payment_cycle", "base_ratio", "mode", "status")
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
-from desktop_app.services.person_terms import case_parameters, cycle_fields
+from desktop_app.services.person_terms import case_parameters, timeline_fields
 from desktop_app.services.payments import timeline_case
 from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
@@ -58,7 +58,7 @@ def _arrears(session: Session, person: dict, rows: list[dict], today: date) -> l
     if person["first_month"] not in {r["month"] for r in rows}:
         # Nothing paid yet: in arrears once the first month has passed.
         return [person["first_month"]] if person["first_month"] < month_str(today) else []
-    case = timeline_case(person, rows, today, cycle_fields(session.db, person))
+    case = timeline_case(person, rows, today, timeline_fields(session.db, person))
     case.update(question="back_payment", mode=person["mode"], pay_on=today.isoformat())
     params = case_parameters(session.db, person, month_str(today))
     if params:

@@ -7,7 +7,8 @@ from sqlite_utils import Database
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp, canonical
 
-COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id")
+COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id",
+           "late_fee")
 
 
 # The ledger is keyed by (month, person) (m006) and has no index by person: one person's rows are found with
@@ -33,13 +34,15 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
         row = {k: entry.get(k) for k in COLUMNS}
         row.update(person_id=person_id, operator=stamp.operator, recorded_at=stamp.at)
         row["amount"] = None if row["amount"] is None else str(row["amount"])
+        row["late_fee"] = None if row["late_fee"] is None else str(row["late_fee"])
         row["receipt_no"] = row["receipt_no"] or ""
         cursor = db.execute(
             f"INSERT INTO ledger ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
         )
         ids.append(cursor.lastrowid)
     after = [
-        {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id")} for e in entries
+        {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id")}
+        | ({"late_fee": str(e["late_fee"])} if e.get("late_fee") is not None else {}) for e in entries
     ]
     audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
     return ids

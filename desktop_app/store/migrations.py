@@ -322,16 +322,21 @@ def schema_version(db: Database) -> str | None:
     return applied[-1].name if applied else None
 
 
-PERSON_CHANGE_FIELDS = ("phone", "address", "category", "payment_cycle", "base_ratio")
+PERSON_CHANGE_FIELDS = ("phone", "address", "category", "payment_cycle", "base_ratio", "mode", "status")
+PERSON_STATUSES = ("active", "stopped", "terminated_death", "terminated_employer", "transferred_out")
 
 
 @MIGRATIONS()
 def m007_person_terms(db: Database) -> None:
-    """A person's payment cycle (信阳 第七条: 按月或按季度) and dated changes of terms and details (江苏's yearly base band)."""
+    """A person's payment cycle, insurance status and dated changes of terms (issue 11: 信阳 按季度; issue 13: 停保, 转出)."""
     fields = ", ".join(f"'{f}'" for f in PERSON_CHANGE_FIELDS)
+    statuses = ", ".join(f"'{s}'" for s in PERSON_STATUSES)
     _run(
         db,
         "ALTER TABLE people ADD COLUMN payment_cycle TEXT NOT NULL DEFAULT 'monthly'",
+        f"ALTER TABLE people ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ({statuses}))",
+        # the late fee paid with a month paid late (issue 13: the quoted 滞纳金 is recorded, not only quoted)
+        "ALTER TABLE ledger ADD COLUMN late_fee TEXT",
         f"""CREATE TABLE person_changes (
             id INTEGER PRIMARY KEY,
             person_id INTEGER NOT NULL REFERENCES people (id),
@@ -345,4 +350,17 @@ def m007_person_terms(db: Database) -> None:
             recorded_at TEXT NOT NULL
         )""",
         "CREATE INDEX idx_person_changes_person ON person_changes (person_id, field, valid_from)",
+        # 信阳 第六条 / 吉林（五）: the difference paid for pooling-only months when changing to with-account mode
+        """CREATE TABLE mode_differences (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            months TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            paid_on TEXT NOT NULL,
+            receipt_no TEXT NOT NULL,
+            decision_id INTEGER REFERENCES decisions (id),
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_mode_differences_person ON mode_differences (person_id)",
     )

@@ -12,6 +12,7 @@ from desktop_app.store.audit import Stamp
 FIELDS = (
     "id_number", "name", "sex", "birth_date", "phone", "address", "category", "places",
     "employer_insured", "mode", "base_ratio", "jurisdiction", "first_month", "waiting_exempt", "payment_cycle",
+    "status",
 )
 
 
@@ -83,6 +84,7 @@ def insert(db: Database, stamp: Stamp, person: dict) -> int:
     row["address"] = row["address"] or ""
     row["base_ratio"] = None if row["base_ratio"] is None else str(row["base_ratio"])
     row["payment_cycle"] = row["payment_cycle"] or "monthly"
+    row["status"] = row["status"] or "active"
     row.update(created_at=stamp.at, operator=stamp.operator)
     cursor = db.execute(
         f"INSERT INTO people ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
