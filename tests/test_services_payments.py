@@ -22,7 +22,9 @@ def test_a_new_person_has_unpaid_months_and_no_benefits_yet(session, enrolled):
     book = ledger(session, pid, TODAY)
     assert [m.month for m in book.months] == [APR, MAY, JUN]
     assert not any(m.paid or m.benefits for m in book.months)
-    assert book.benefit_start is None
+    # issue 13: not "—" but when benefits would start once the first month is paid (3 months' waiting)
+    assert book.benefit_start == date(2025, 7, 1) and book.benefit_start_expected
+    assert [m.state for m in book.months] == ["unpaid"] * 3 and book.unpaid_months == [APR, MAY, JUN]
 
 
 def test_paying_every_month_on_time_gives_benefits_after_the_waiting_period(session, enrolled):

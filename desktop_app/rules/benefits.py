@@ -134,6 +134,8 @@ def decide_back_payment(ctx: Context, case: dict) -> dict:
     late_fee = sum((Decimal(line["late_fee"]) for line in lines), Decimal(0))
     future = dict(pays)
     future.update({m: pay_on for m in to_pay})
+    for m in due_now:   # what falls due now is assumed paid on time as well, as every later month
+        future.setdefault(m, pay_on)
     for m in month_range(p + 1, p + HORIZON):
         future.setdefault(m, m.first_day)
     after = build_timeline(ctx, first, future, p + HORIZON, exempt, cycles,
