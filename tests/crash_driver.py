@@ -64,7 +64,7 @@ def do_pay(session, rng, fd) -> None:
     start = COUNTER_FIRST_MONTH if last is None else add_months(date(int(last[:4]), int(last[5:7]), 1), 1)
     months = [add_months(start, i) for i in range(rng.randrange(1, 4)) if add_months(start, i) <= TODAY]
     receipt = f"K{pid}-{month_str(months[0]).replace('-', '')}"
-    record_months(session, pid, months, TODAY, receipt, TODAY)
+    record_months(session, pid, months, TODAY, receipt, TODAY, confirm_past_limit=True)
     journal(fd, {"action": "pay", "person_id": pid, "months": [month_str(m) for m in months], "receipt": receipt})
 
 

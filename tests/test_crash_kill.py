@@ -106,8 +106,9 @@ def check_file(path: Path, journal: Path) -> dict:
         # nothing half applied, whether or not the journal heard of it
         assert q("SELECT COUNT(*) FROM people") - IMPORT_PEOPLE == \
             q("SELECT COUNT(*) FROM audit WHERE action = 'person.create'")
+        # every payment's decision (one per month, or one for the months paid together) and its rows go together
         unbalanced = db.execute(
-            "SELECT p.id FROM people p LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM ledger"
+            "SELECT p.id FROM people p LEFT JOIN (SELECT person_id, COUNT(DISTINCT decision_id) AS n FROM ledger"
             " WHERE source IN ('counter', 'back_payment') GROUP BY person_id) AS l ON l.person_id = p.id"
             " WHERE (SELECT COUNT(*) FROM decisions d WHERE d.person_id = p.id)"
             " != (CASE WHEN p.first_month = '2025-01' THEN 3 ELSE 0 END) + coalesce(l.n, 0)"

@@ -20,6 +20,7 @@ from .registry import PARAMS, validate_parameter
 from .resident_switch import decide_resident_switch
 from .retirement import decide_retirement
 from .transfer import decide_transfer
+from .transfer_out import decide_transfer_out
 
 QUESTIONS = {
     "contribution": decide_contribution,
@@ -33,6 +34,7 @@ QUESTIONS = {
     "back_payment": decide_back_payment,
     "subsidy": decide_subsidy,
     "maternity": decide_maternity,
+    "transfer_out": decide_transfer_out,
 }
 
 __all__ = ["decide", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",

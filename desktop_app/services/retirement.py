@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_app.rules import JURISDICTIONS
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import case_parameters, timeline_fields
@@ -13,6 +14,7 @@ from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
 from desktop_app.store import corrections as correction_store
 from desktop_app.store import decisions as decision_store
+from desktop_app.store import mode_differences as difference_store
 from desktop_app.store import ledger as ledger_store
 from desktop_app.store import people as people_store
 from desktop_app.store.db import atomic
@@ -78,12 +80,16 @@ def retirement_record(session: Session, person_id: int, today: date) -> Retireme
     deemed = len(deemed_rows) + sum(c["months"] for c in active if c["kind"] == "deemed")
     transferred = len(transfer_rows) + sum(c["months"] for c in active if c["kind"] == "transferred")
     in_province = len(local) + sum(1 for r in transfer_rows if r["decision_id"] in in_province_ids)
-    local_count = in_province if person["jurisdiction"] == "jilin" else len(local)  # FORMAT.md: 吉林 counts the province
+    # FORMAT.md: local_months is the city's, for 吉林 the province's (its in-province minimum, 二（五）)
+    local_count = in_province if JURISDICTIONS[person["jurisdiction"]].in_province_minimum else len(local)
     arrears = _arrears(session, person, rows, today)
+    covered = difference_store.covered_months(session.db, person_id)
     return RetirementRecord(
         total_months=len(local) + transferred + deemed, actual_months=len(local) + transferred,
         in_province_months=in_province, local_months=local_count,
-        pooling_only_months=sum(1 for r in local if r["mode"] == "pooling_only"), in_arrears=bool(arrears),
+        # pooling-only months whose difference was paid on a change of mode count as with-account months
+        pooling_only_months=sum(1 for r in local if r["mode"] == "pooling_only" and r["month"] not in covered),
+        in_arrears=bool(arrears),
         corrections=[{k: c[k] for k in ("id", "kind", "months", "reason", "decided_on", "operator")} for c in active],
         arrears_months=arrears, transferred_months=transferred, deemed_months=deemed)
 
