@@ -18,7 +18,7 @@ def test_enrol_happy_path_shows_contribution_and_benefit_start(qtbot, window, ui
     click(qtbot, tab.ui.save_button)
     assert people_count(ui_session) == 1
     result = tab.ui.result_label.text()
-    assert "已保存参保登记" in result and "2025年09月" in result  # 信阳: 3 months' waiting period
+    assert "已保存参保登记" in result and "2025年9月" in result  # 信阳: 3 months' waiting period
     assert tab.ui.waiting_label.text() == "3 个月"
     assert "信医保办〔2023〕46号" in tab.ui.citations_label.text()
     # the window now shows the new person, and the notice is offered

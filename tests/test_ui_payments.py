@@ -78,7 +78,7 @@ def test_back_payment_quote_compares_paying_today_and_next_month(qtbot, window, 
     pay(qtbot, tab, date(2025, 4, 1), date(2025, 4, 1), date(2025, 4, 10), "R2")
     click(qtbot, tab.ui.quote_button)
     assert tab.quote is not None, tab.errors.last_message and tab.errors.last_message.text()
-    assert "2025年05月" in tab.ui.quote_months_label.text()
+    assert "2025年5月" in tab.ui.quote_months_label.text()
     assert tab.ui.quote_amount_label.text().endswith("元")
     compare = tab.ui.compare_view
     assert compare.model().rowCount() == 2

@@ -62,7 +62,7 @@ def test_a_cycle_change_through_the_dialog_is_saved_with_its_history(qtbot, wind
     assert "只能自本月" in ui.valid_from_error.text() and dialog.history_model.rowCount() == 0
     ui.valid_from_edit.setDate(QDate(2025, 7, 1))
     click(qtbot, ui.save_button)
-    assert "已变更缴费周期：按月缴纳 → 按季度缴纳（自2025年07月起）" in ui.result_label.text()
+    assert "已变更缴费周期：按月缴纳 → 按季度缴纳（自2025年7月起）" in ui.result_label.text()
     assert dialog.history_model.rowCount() == 1
     assert dialog.history_model.item(0, 3).text() == "按季度缴纳"
     # a term Xinyang does not have is not offered

@@ -35,7 +35,7 @@ def test_transfer_decide_then_save_puts_the_months_in_the_ledger(qtbot, window, 
     assert tab.decision is not None, tab.errors.last_message and tab.errors.last_message.text()
     assert tab.ui.gap_label.text().startswith("2 个月")
     assert tab.ui.continuous_label.text() == "是"
-    assert "2025年03月" in tab.ui.back_pay_months_label.text()
+    assert "2025年3月" in tab.ui.back_pay_months_label.text()
     assert tab.ui.waiting_label.text() == "不设等待期"
     assert "信医保办〔2023〕46号" in tab.ui.citations_label.text()
     assert decisions(ui_session, "transfer") == 0            # deciding writes nothing

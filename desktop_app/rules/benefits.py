@@ -28,14 +28,14 @@ def parse_payments(case: dict, ctx: Context, first: Month) -> dict[Month, dt.dat
         m = as_month(p.get("month"), f"{path}.month")
         d = as_date(p.get("paid_on"), f"{path}.paid_on")
         if m < first:
-            raise invalid(f"{path}.month", f"{path}.month 早于首次缴费月份 {first}")
+            raise invalid(f"{path}.month", f"{m.zh()}早于首次缴费月份{first.zh()}")
         if d > ctx.date:
             raise invalid(f"{path}.paid_on", f"缴费日期 {d} 晚于办理日期 {ctx.date}")
         if m in pays:
-            raise invalid(f"{path}.month", f"{m} 重复缴费记录")
+            raise invalid(f"{path}.month", f"{m.zh()}有重复的缴费记录")
         pays[m] = d
     if first not in pays:
-        raise invalid("first_month", f"首次缴费月份 {first} 没有缴费记录")
+        raise invalid("first_month", f"首次缴费月份{first.zh()}没有缴费记录")
     return pays
 
 
@@ -43,7 +43,7 @@ def _history(ctx: Context, case: dict) -> tuple[Month, dict[Month, dt.date], Mon
     first = month_field(case, "first_month", "first_month")
     end = Month.of(ctx.date)
     if first > end:
-        raise invalid("first_month", f"首次缴费月份 {first} 晚于办理日期所在月份")
+        raise invalid("first_month", f"首次缴费月份{first.zh()}晚于办理日期所在月份")
     cycles = parse_cycles(ctx, case)
     return first, parse_payments(case, ctx, first), end, cycles, parse_stops(case, first)
 

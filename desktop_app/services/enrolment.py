@@ -129,7 +129,8 @@ def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str
     if form.first_month.day != 1:
         raise InputError("first_month", "首次缴费月份应为某月1日（按月缴费）")
     if form.first_month < date(j.in_force.year, j.in_force.month, 1):
-        raise InputError("first_month", f"{j.document}自{j.in_force:%Y年%m月%d日}起施行，首次缴费月份不能早于该月")
+        raise InputError("first_month", f"{j.document}自{j.in_force.year}年{j.in_force.month}月{j.in_force.day}日起施行，"
+                                        "首次缴费月份不能早于该月")
     if form.first_month > add_months(today, 1):
         raise InputError("first_month", "首次缴费月份最晚为下个月")
     return jurisdiction, info, _ratio(form, jurisdiction)

@@ -30,11 +30,13 @@ SOURCES = {
     "deemed": "视同缴费",
 }
 STATES = {"waiting": "等待期", "active": "正常享受", "suspended": "暂停享受", "lapsed": "中断",
-          "transferred": "转入前缴费", "unpaid": "未缴费", "before_policy": "文件施行前"}
+          "transferred": "转入前缴费", "unpaid": "未缴费", "before_policy": "文件施行前", "stopped": "停保"}
 CYCLES = {"monthly": "按月缴纳", "quarterly": "按季度缴纳"}
+STATUS_TEXT = {"active": "正常参保", "stopped": "暂停参保", "terminated_death": "终止参保（死亡）",
+               "terminated_employer": "终止参保（转入单位参保）", "transferred_out": "已转出"}
 # background colours of the ledger's state column: light enough for black text
 STATE_COLOURS = {"waiting": "#fff3c4", "active": "#d7f0d8", "suspended": "#ffd9b3", "lapsed": "#f6c6c6",
-                 "transferred": "#dde8f6", "before_policy": "#e4e4e4"}
+                 "transferred": "#dde8f6", "before_policy": "#e4e4e4", "stopped": "#e4e4e4"}
 OPTIONS = {
     "retiree_benefits": "按月享受退休人员医保待遇",
     "continue_paying": "继续按月缴费至满足年限",
@@ -46,14 +48,14 @@ WAITING_REASONS = {"first_enrolment": "首次参保", "lapse": "中断后再参�
 
 
 def month_text(value) -> str:
-    """'2024-03' from a date, a 'YYYY-MM(-DD)' string or None ('—')."""
+    """'2024年3月' from a date, a 'YYYY-MM(-DD)' string or None ('—'): how every screen writes a month."""
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
-        return f"{value.year}年{value.month:02d}月"
+        return f"{value.year}年{value.month}月"
     text = str(value)
     if len(text) >= 7 and text[4] == "-":
-        return f"{text[:4]}年{text[5:7]}月"
+        return f"{text[:4]}年{int(text[5:7])}月"
     return text
 
 

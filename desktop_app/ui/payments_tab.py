@@ -6,15 +6,15 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHeaderView, QInputDialog
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QMessageBox
 
 from desktop_app.services.errors import InputError
-from desktop_app.services.payments import ledger, quote_back_payment, record_payment, void_payment
+from desktop_app.services.payments import PastLimit, ledger, quote_back_payment, record_payment, void_payment
 from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.citation_links import link_citations, set_citations
-from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, large_expense_text, money_text, month_text,
-                                   months_list_text, notes_text)
+from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, STATUS_TEXT, date_text, large_expense_text,
+                                   money_text, month_text, months_list_text, notes_text)
 from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
@@ -39,6 +39,25 @@ def fit_columns(view, samples) -> None:
         header.resizeSection(column, text_width + 14)
 
 
+def deadline_text(quote) -> str:
+    """By when the arrears must be paid, and what a lapse already means: the first thing the clerk reads."""
+    parts = []
+    if quote.arrears_months:
+        span = months_list_text(quote.arrears_months)
+        parts.append(f"须于{date_text(quote.pay_by)}前补缴{span}（含滞纳金），逾期即中断超期，"
+                     "补缴后不能恢复中断期间待遇，重新缴费须设待遇享受等待期。" if quote.pay_by else f"欠缴{span}。")
+    if quote.lapsed_months:
+        parts.append(f"{months_list_text(quote.lapsed_months)}已超过补缴期限，中断按超期处理。")
+    waits = [w for w in quote.waiting_if_paid if w.get("reason") == "lapse"]
+    if waits:
+        w = waits[-1]
+        parts.append(f"今天缴费的，须设待遇享受等待期{month_text(w['from'])}至{month_text(w['to'])}，"
+                     f"自{month_text(quote.benefit_start_if_today)}起享受待遇。")
+    if not parts:
+        parts.append("没有欠费月份。" if not quote.months else "本期应缴费用请按时缴纳。")
+    return "".join(parts)
+
+
 class PaymentsTab(CounterTab):
     FORM = "payments_tab.ui"
 
@@ -54,6 +73,13 @@ class PaymentsTab(CounterTab):
         self.compare_model.setHorizontalHeaderLabels(["缴纳时间", "应缴合计", "待遇起始"])
         ui.compare_view.setModel(self.compare_model)
         ui.compare_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.arrears_model = QStandardItemModel(0, 5, self)
+        self.arrears_model.setHorizontalHeaderLabels(["月份", "应缴", "缴费期限", "滞纳金", "说明"])
+        ui.arrears_view.setModel(self.arrears_model)
+        compact_rows(ui.arrears_view)
+        ui.arrears_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        ui.arrears_view.horizontalHeader().setStretchLastSection(True)
+        self.confirm_box = None
         ui.legend_label.setText("待遇状态：" + "　".join(
             f'<span style="background-color:{STATE_COLOURS[s]}">&nbsp;{STATES[s]}&nbsp;</span>'
             for s in LEGEND_STATES))
@@ -111,6 +137,8 @@ class PaymentsTab(CounterTab):
         self._show_summary()
         self._next_months()
         self._scroll_to_latest()
+        if self.current_ledger.unpaid_months:
+            self.quote_arrears()   # unpaid months: say at once what can still be paid back, and by when
 
     def _scroll_to_latest(self) -> None:
         """The recent months are what the clerk looks at: show the end of the ledger."""
@@ -121,19 +149,28 @@ class PaymentsTab(CounterTab):
         QTimer.singleShot(0, self._scroll_to_latest)  # a hidden view cannot scroll: do it once laid out
 
     def _next_months(self) -> None:
-        """Offer the first unpaid month (else this month) as the next payment."""
+        """Offer the first unpaid month (else the month after the last one paid) as the next payment."""
         today = self.clock()
-        unpaid = [m.month for m in self.current_ledger.months if not m.paid and m.month <= today]
-        first = unpaid[0] if unpaid else date(today.year, today.month, 1)
+        unpaid = self.current_ledger.unpaid_months
+        paid = [m.month for m in self.current_ledger.months if m.paid]
+        if unpaid:
+            first = unpaid[0]
+        elif paid:
+            first = add_months(max(paid), 1)
+        else:
+            first = date(today.year, today.month, 1)
         self.ui.pay_from_edit.setDate(to_qdate(first))
         self.ui.pay_to_edit.setDate(to_qdate(first))
 
     def _show_summary(self) -> None:
         current = self.current_ledger
         paid = sum(1 for m in current.months if m.paid)
-        unpaid = sum(1 for m in current.months if not m.paid and m.month <= self.clock())
-        parts = [f"在本地已缴 {paid} 个月，未缴 {unpaid} 个月",
-                 f"待遇起始：{month_text(current.benefit_start)}"]
+        start = month_text(current.benefit_start)
+        if current.benefit_start is not None and current.benefit_start_expected:
+            start += "（等待期满后，须按月足额缴费）"
+        parts = [f"在本地已缴 {paid} 个月，未缴 {len(current.unpaid_months)} 个月", f"待遇起始：{start}"]
+        if current.status != "active":
+            parts.insert(0, f"参保状态：{STATUS_TEXT.get(current.status, current.status)}")
         for period in current.waiting_periods:
             parts.append(f"等待期 {month_text(period['from'])}至{month_text(period['to'])}")
         this_month = next((m for m in current.months if m.month == date(self.clock().year, self.clock().month, 1)),
@@ -168,7 +205,9 @@ class PaymentsTab(CounterTab):
         self.ui.pay_to_edit.setDate(to_qdate(months[-1]))
 
     # -- recording a payment ------------------------------------------------------------------------------
-    def record(self) -> None:
+    def record(self, confirmed: bool = False) -> None:
+        """登记缴费; months past the back-payment limit are recorded only after the clerk confirms what that
+        changes (the service says it)."""
         if not self.need_person():
             return
         self.errors.clear()
@@ -180,16 +219,38 @@ class PaymentsTab(CounterTab):
         months = months_between(first, last)
         try:
             result = record_payment(self.session, self.person_id, months, from_qdate(self.ui.paid_on_edit.date()),
-                                    self.ui.receipt_no_edit.text(), self.clock())
+                                    self.ui.receipt_no_edit.text(), self.clock(), confirm_past_limit=confirmed)
+        except PastLimit as question:
+            self._confirm_past_limit(question)
+            return
         except InputError as error:
             self.fail(error)
             return
-        total = sum((m.amount or 0) for m in result.months if m.month in months and m.amount is not None)
-        self._show_written(result, f"已登记 {len(months)} 个月，合计 {money_text(total)}。")
+        paid = [m for m in result.months if m.month in months]
+        total = sum((m.amount or 0) for m in paid if m.amount is not None)
+        fees = sum((m.late_fee or 0) for m in paid)
+        text = f"已登记 {len(months)} 个月，合计 {money_text(total)}"
+        self._show_written(result, text + (f"，另收滞纳金 {money_text(fees)}。" if fees else "。"))
         self.ui.receipt_no_edit.clear()
         self._next_months()
         self._clear_quote()
+        if result.unpaid_months:
+            self.quote_arrears()
         self.records_changed.emit(self.person_id)
+
+    def _confirm_past_limit(self, question: PastLimit) -> QMessageBox:
+        """Ask before recording months past the limit; 登记 records them, 取消 leaves everything as it was."""
+        box = QMessageBox(QMessageBox.Icon.Question, "超过补缴期限", question.message + "\n\n仍要登记这些月份吗？",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("past_limit_box")
+        record = box.addButton("登记(&Y)", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消(&N)", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(record)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.record(confirmed=True) if button is record else None)
+        box.open()
+        self.confirm_box = box
+        return box
 
     def _show_written(self, result, message: str) -> None:
         """The ledger as the service returned it after a write, and what was done."""
@@ -228,16 +289,20 @@ class PaymentsTab(CounterTab):
     # -- the back-payment quote ---------------------------------------------------------------------------
     def _clear_quote(self) -> None:
         self.quote = None
-        for label in (self.ui.quote_months_label, self.ui.monthly_standard_label, self.ui.quote_amount_label,
-                      self.ui.late_fee_label, self.ui.retroactive_label):
+        for label in (self.ui.quote_months_label, self.ui.quote_amount_label, self.ui.late_fee_label,
+                      self.ui.retroactive_label):
             label.setText("—")
+        self.ui.deadline_label.setText("")
+        self.ui.deadline_label.setStyleSheet("")
         self.ui.quote_citations_label.setText("")
         self.compare_model.removeRows(0, self.compare_model.rowCount())
+        self.arrears_model.removeRows(0, self.arrears_model.rowCount())
         self.ui.use_quote_button.setEnabled(False)
         self.ui.lump_sum_notice_button.setEnabled(False)
 
     def quote_arrears(self) -> None:
-        """补缴测算, with what changes if the person pays next month instead of today."""
+        """What is owed month by month, until when it can be paid back and with which late fee, what is past the
+        limit, and what paying today or next month means."""
         if not self.need_person():
             return
         self.errors.clear()
@@ -245,27 +310,42 @@ class PaymentsTab(CounterTab):
         try:
             quote = quote_back_payment(self.session, self.person_id, self.clock())
         except InputError as error:
-            self.fail(error)
+            self.ui.deadline_label.setText(error.message)
             return
         self.quote = quote
         ui = self.ui
-        ui.quote_months_label.setText(months_list_text(quote.months) if quote.months else "无欠费月份")
-        ui.monthly_standard_label.setText(money_text(quote.monthly_amount))
+        for month in quote.lapsed_months:
+            self._add_arrears_row(month_text(month), "—", "已过期", "—", "已超过补缴期限")
+        for line in quote.lines:
+            note = {"arrears": f"可补缴（至{date_text(quote.pay_by)}）" if quote.pay_by else "可补缴",
+                    "due": "本期应缴", "advance": "预缴", "lapsed": "已超过补缴期限"}.get(line["kind"], "")
+            fee = money_text(line["late_fee"]) if line["late_days"] else "—"
+            self._add_arrears_row(month_text(line["month"]), money_text(line["monthly_standard"]),
+                                  date_text(line["due_on"]), fee, note)
+        ui.deadline_label.setText(deadline_text(quote))
+        ui.deadline_label.setStyleSheet("font-weight: bold; color: #8a1c12;" if quote.arrears_months or
+                                        quote.lapsed_months else "font-weight: bold;")
+        ui.quote_months_label.setText(months_list_text(quote.months) if quote.months else "无应缴月份")
         ui.quote_amount_label.setText(money_text(quote.amount))
         ui.late_fee_label.setText(money_text(quote.late_fee) if quote.late_fee else "无")
-        retro = getattr(quote, "retroactive_months", None) or []
+        retro = quote.retroactive_months or []
         ui.retroactive_label.setText(
             ("是：" + months_list_text(retro)) if quote.retroactive and retro else ("是" if quote.retroactive else "否"))
         today = self.clock()
-        later = getattr(quote, "total_if_next_month", None)
+        later = quote.total_if_next_month
         next_month = add_months(today, 1)
-        self._add_compare_row(f"今天（{today:%Y-%m-%d}）", money_text(quote.total),
+        self._add_compare_row(f"今天（{date_text(today)}）", money_text(quote.total),
                               month_text(quote.benefit_start_if_today))
-        self._add_compare_row(f"下月（{next_month:%Y-%m}）", money_text(later) if later is not None else "—",
+        self._add_compare_row(f"下月（{month_text(next_month)}）", money_text(later) if later is not None else "—",
                               month_text(quote.benefit_start_if_next_month))
         set_citations(ui.quote_citations_label, quote.citations)
         ui.use_quote_button.setEnabled(bool(quote.months))
-        ui.lump_sum_notice_button.setEnabled(bool(quote.months))
+        # the 一次性补缴通知书 is for arrears: a person who owes only this month gets none (the quote says so)
+        ui.lump_sum_notice_button.setEnabled(bool(quote.arrears_months))
+        ui.lump_sum_notice_button.setToolTip("" if quote.arrears_months else "没有可补缴的欠费月份，无需出具补缴通知书")
+
+    def _add_arrears_row(self, *texts: str) -> None:
+        self.arrears_model.appendRow([QStandardItem(text) for text in texts])
 
     def _add_compare_row(self, *texts: str) -> None:
         self.compare_model.appendRow([QStandardItem(text) for text in texts])
