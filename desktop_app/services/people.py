@@ -45,6 +45,7 @@ class Person:
     created_at: str
     operator: str
     payment_cycle: str = "monthly"   # the latest entered (services.person_changes has the dated history)
+    status: str = "active"           # 参保状态 (services.person_status)
 
 
 def _summary(row: dict) -> PersonSummary:
@@ -81,7 +82,7 @@ def get_person(session: Session, person_id: int) -> Person:
         row["address"], row["category"], row["places"], row["employer_insured"], row["mode"],
         None if row["base_ratio"] is None else Decimal(row["base_ratio"]), row["jurisdiction"],
         month_date(row["first_month"]), row["waiting_exempt"], row["created_at"], row["operator"],
-        row.get("payment_cycle") or "monthly",
+        row.get("payment_cycle") or "monthly", row.get("status") or "active",
     )
 
 

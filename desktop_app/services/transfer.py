@@ -201,10 +201,10 @@ def transfer_out(session: Session, person_id: int, to_region: str, to_province: 
     require(session, "counter")
     person = _person(session, person_id)
     to_region = (to_region or "").strip()
-    if not to_region:
-        raise InputError("to_region", "请填写转入地（新参保地）")
     if to_province not in PROVINCES:
         raise InputError("to_province", "请选择转入地所在省份")
+    if not to_region:
+        raise InputError("to_region", "请填写转入地（新参保地）")
     if (person.get("status") or "active") in ("transferred_out", "terminated_death"):
         raise InputError("to_region", "该参保人已转出或已终止参保，不能再办理转出")
     rows = ledger_store.rows(session.db, person_id)

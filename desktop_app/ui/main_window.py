@@ -20,10 +20,12 @@ from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
 from desktop_app.ui.notices_dialog import NoticesDialog
 from desktop_app.ui.payments_tab import PaymentsTab
 from desktop_app.ui.people_model import PAGE, PeopleModel
+from desktop_app.ui.mode_change_dialog import ModeChangeDialog
 from desktop_app.ui.person_change_dialog import PersonChangeDialog
 from desktop_app.ui.policy_dialog import open_policy_texts
 from desktop_app.ui.retirement_tab import RetirementTab
 from desktop_app.ui.settings_dialog import SettingsDialog
+from desktop_app.ui.status_dialog import StatusDialog
 from desktop_app.ui.tab_base import compact_rows
 from desktop_app.ui.transfer_tab import TransferTab
 
@@ -119,6 +121,13 @@ class MainWindow(QMainWindow):
         self.change_action.triggered.connect(self.change_person)
         self.change_action.setEnabled(False)
         person_menu.addAction(self.change_action)
+        self.status_action = QAction("停保、恢复、终止参保(&S)…", self)
+        self.status_action.triggered.connect(self.change_status)
+        self.mode_action = QAction("参保方式变更(&M)…", self)
+        self.mode_action.triggered.connect(self.change_mode)
+        for action in (self.status_action, self.mode_action):
+            action.setEnabled(False)
+            person_menu.addAction(action)
         person_menu.addSeparator()
         for index, title in enumerate(TAB_TITLES):
             action = QAction(f"{title}(&{index + 1})", self)
@@ -293,6 +302,8 @@ class MainWindow(QMainWindow):
             tab.set_person(person_id)
         self.notices_action.setEnabled(person_id is not None)
         self.change_action.setEnabled(person_id is not None)
+        self.status_action.setEnabled(person_id is not None)
+        self.mode_action.setEnabled(person_id is not None and self._has_two_modes(person_id))
         self.person_selected.emit(person_id)
 
     def _person_text(self, person_id: int) -> str:
@@ -341,6 +352,29 @@ class MainWindow(QMainWindow):
         self.change_dialog.changed.connect(self._on_records_changed)
         self.change_dialog.open()
         return self.change_dialog
+
+    def _has_two_modes(self, person_id: int) -> bool:
+        """参保方式变更 only where the jurisdiction has two modes (the rule module's capabilities)."""
+        person = people_service.get_person(self.session, person_id)
+        jurisdiction = JURISDICTIONS.get(person.jurisdiction)
+        return bool(jurisdiction and len(jurisdiction.modes) > 1)
+
+    def change_status(self):
+        if self.person_id is None:
+            return None
+        self.status_dialog = StatusDialog(self.session, self.person_id, self.clock, self)
+        self.status_dialog.changed.connect(self._on_records_changed)
+        self.status_dialog.open()
+        return self.status_dialog
+
+    def change_mode(self):
+        if self.person_id is None:
+            return None
+        self.mode_dialog = ModeChangeDialog(self.session, self.person_id, self.clock, self.payments_tab.issue_and_show,
+                                            self)
+        self.mode_dialog.changed.connect(self._on_records_changed)
+        self.mode_dialog.open()
+        return self.mode_dialog
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.session, self.clock, self)

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
+
 from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person
 from desktop_app.services.rules_glue import add_months
-from desktop_app.services.transfer import TransferForm, decide_transfer, save_transfer
+from desktop_app.services.transfer import (PROVINCES, TransferForm, decide_transfer, save_transfer, transfer_out,
+                                           transfers_for_person)
 from desktop_app.ui.citation_links import link_citations, set_citations
 from desktop_app.ui.labels import SCHEMES, money_text, month_text, months_list_text, notes_text, yes_no
-from desktop_app.ui.tab_base import DecisionTab, month_of, show_flag, to_qdate
+from desktop_app.rules import JURISDICTIONS
+from desktop_app.ui.field_errors import FieldErrors
+from desktop_app.ui.forms import load_form
+from desktop_app.ui.tab_base import DecisionTab, compact_rows, month_of, show_flag, to_qdate
+
+PROVINCE_PROMPT = "（请选择）"
+
+
+def fill_provinces(combo) -> None:
+    combo.addItem(PROVINCE_PROMPT, "")
+    for province in PROVINCES:
+        combo.addItem(province, province)
 
 
 class TransferTab(DecisionTab):
@@ -21,6 +36,19 @@ class TransferTab(DecisionTab):
         ui = self.ui
         for code, text in SCHEMES.items():
             ui.scheme_combo.addItem(text, code)
+        fill_provinces(ui.previous_province_combo)
+        ui.previous_province_combo.currentIndexChanged.connect(self._province_changed)
+        self.history_model = QStandardItemModel(0, 6, self)
+        self.history_model.setHorizontalHeaderLabels(["办理", "地区", "末次缴费月", "月数", "办理日期", "经办人"])
+        ui.history_view.setModel(self.history_model)
+        compact_rows(ui.history_view)
+        ui.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        ui.history_view.horizontalHeader().setStretchLastSection(True)
+        ui.transfer_out_button.clicked.connect(self.ask_transfer_out)
+        ui.certificate_button.clicked.connect(self.print_certificate)
+        self.out_dialog: TransferOutDialog | None = None
+        self.out_decision: dict | None = None
+        self.out_decision_id: int | None = None
         ui.pay_gap_check.toggled.connect(ui.receipt_no_edit.setEnabled)
         link_citations(ui.citations_label)
         ui.previous_region_edit.returnPressed.connect(self.decide)
@@ -40,7 +68,7 @@ class TransferTab(DecisionTab):
             spin.valueChanged.connect(self._stale)
         ui.scheme_combo.currentIndexChanged.connect(self._stale)
         ui.pay_gap_check.toggled.connect(self._stale)
-        ui.previous_in_province_check.toggled.connect(self._stale)
+        ui.previous_province_combo.currentIndexChanged.connect(self._stale)
         self.set_person(None)
 
     def set_person(self, person_id: int | None) -> None:
@@ -53,7 +81,8 @@ class TransferTab(DecisionTab):
         ui.contribution_months_spin.setValue(0)
         ui.continuous_years_spin.setValue(-1)
         ui.pay_gap_check.setChecked(False)
-        ui.previous_in_province_check.setChecked(False)
+        ui.previous_province_combo.setCurrentIndex(0)
+        self._load_history()
         today = self.clock()
         first_here = date(today.year, today.month, 1)
         if person_id is not None:
@@ -74,9 +103,59 @@ class TransferTab(DecisionTab):
             continuous_years=None if years < 0 else years,
             first_month_here=month_of(ui.first_month_here_edit),
             pay_gap=ui.pay_gap_check.isChecked(),
-            previous_in_province=ui.previous_in_province_check.isChecked(),
             receipt_no=ui.receipt_no_edit.text().strip(),
+            previous_province=ui.previous_province_combo.currentData() or "",
         )
+
+    def _province_changed(self, *_) -> None:
+        """本省 or 外省 follows from the province: the clerk no longer ticks it."""
+        province = self.ui.previous_province_combo.currentData()
+        here = JURISDICTIONS.get(self._office_key() or "")
+        if not province or here is None:
+            self.ui.in_province_label.setText("")
+        elif province == here.province:
+            self.ui.in_province_label.setText("本省：转入月数计入本省实际缴费年限")
+        else:
+            self.ui.in_province_label.setText("外省")
+
+    def _office_key(self) -> str | None:
+        from desktop_app.services.settings import get_office
+        return get_office(self.session).jurisdiction
+
+    def _load_history(self) -> None:
+        self.history_model.removeRows(0, self.history_model.rowCount())
+        self.ui.transfer_out_button.setEnabled(self.person_id is not None)
+        self.ui.certificate_button.setEnabled(self.out_decision is not None)
+        if self.person_id is None:
+            return
+        for t in transfers_for_person(self.session, self.person_id):
+            direction = "转入" if t["direction"] == "in" else "转出"
+            place = f"{t['province']}{t['region']}" if t["region"] and not t["region"].startswith(t["province"]) \
+                else t["region"]
+            self.history_model.appendRow([QStandardItem(text) for text in (
+                direction, place, month_text(t["last_paid_month"]), "—" if t["months"] is None else str(t["months"]),
+                t["decided_on"], t["operator"])])
+
+    def ask_transfer_out(self):
+        """办理转出: where to, then the 参保缴费凭证."""
+        if not self.need_person():
+            return None
+        self.out_dialog = TransferOutDialog(self, self.ui.transfer_out_button.window())
+        self.out_dialog.open()
+        return self.out_dialog
+
+    def do_transfer_out(self, to_region: str, to_province: str) -> dict:
+        """Called by the dialog; raises InputError for it to show."""
+        self.out_decision_id, self.out_decision = transfer_out(self.session, self.person_id, to_region, to_province,
+                                                               self.clock())
+        self._load_history()
+        self.records_changed.emit(self.person_id)
+        return self.out_decision
+
+    def print_certificate(self):
+        if self.out_decision is None:
+            return None
+        return self.issue_and_show("transfer_out", self.out_decision, self.out_decision_id)
 
     def _clear_decision(self) -> None:
         self.decision = None
@@ -156,4 +235,36 @@ class TransferTab(DecisionTab):
         ui.lump_sum_notice_button.setEnabled(bool(decision.get("back_pay_months")))
         ui.waiting_notice_button.setEnabled(bool(decision.get("waiting_months")))
         ui.notice_button.setFocus()
+        self._load_history()
         self.records_changed.emit(self.person_id)
+
+
+class TransferOutDialog(QDialog):
+    """办理转出: the province and region the person moves to; the tab records it."""
+
+    def __init__(self, tab: "TransferTab", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("办理转出")
+        QVBoxLayout(self).setContentsMargins(4, 4, 4, 4)
+        self.ui = load_form("transfer_out_dialog.ui", self)
+        self.tab = tab
+        self.errors = FieldErrors(self.ui)
+        fill_provinces(self.ui.to_province_combo)
+        person = get_person(tab.session, tab.person_id)
+        self.ui.person_label.setText(f"{person.name}：转往其他统筹地区参保。办理后本地停止缴费，"
+                                     "并出具参保缴费凭证交参保人带往转入地。")
+        self.ui.save_button.clicked.connect(self.save)
+        self.ui.close_button.clicked.connect(self.reject)
+        self.resize(460, 220)
+
+    def save(self) -> None:
+        self.errors.clear()
+        try:
+            d = self.tab.do_transfer_out(self.ui.to_region_edit.text(), self.ui.to_province_combo.currentData() or "")
+        except InputError as error:
+            self.errors.show(error)
+            return
+        show_flag(self.ui.result_label, f"已办理转出：本地缴费{d['months_here']}个月（末次缴费{month_text(d['last_month'])}），"
+                                        "请出具参保缴费凭证。", True)
+        self.ui.save_button.setEnabled(False)
+        self.tab.ui.certificate_button.setEnabled(True)
