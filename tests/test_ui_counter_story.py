@@ -75,3 +75,45 @@ def test_a_waiting_person_sees_when_benefits_start(qtbot, window, ui_session):
     window.set_person(pid)
     summary = window.payments_tab.ui.summary_label.text()
     assert "待遇起始：2027年2月（等待期满后" in summary and "待遇起始：—" not in summary
+
+
+def test_the_results_heading_counts_the_rows_shown(qtbot, window, ui_session):
+    from ui_fixtures import LI
+
+    enrol(qtbot, window, ZHANG, "张伟", date(2025, 6, 1))
+    enrol(qtbot, window, LI, "张丽", date(2025, 6, 1))
+    type_into(qtbot, window.ui.search_edit, "张")
+    window.search()
+    assert window.ui.results_label.text() == "查找结果：2 人" and window.people_model.rowCount() == 2
+    # opening one person (after an enrolment) shows one row under a heading that says so
+    window.open_person(window.people_model.person_at(0).id)
+    assert window.people_model.rowCount() == 1 and window.ui.results_label.text() == "查找结果：1 人"
+    type_into(qtbot, window.ui.search_edit, "无此人")
+    window.search()
+    assert window.ui.results_label.text() == "查找结果：未找到"
+    enrol(qtbot, window, "411502199001011237", "王建国", date(2025, 6, 1))
+    assert window.ui.results_label.text() == "查找结果：1 人"
+
+
+def test_printing_the_same_notice_again_asks_reprint_or_correct(qtbot, window, ui_session):
+    from PySide6.QtWidgets import QMessageBox
+
+    tab = window.enrolment_tab
+    enrol(qtbot, window, ZHANG, "张伟", date(2025, 6, 1))
+    first = tab.print_notice()
+    serial = first.serial if hasattr(first, "serial") else None
+    first.close()
+    count = ui_session.db["notices"].count
+    box = tab.print_notice()
+    assert isinstance(box, QMessageBox) and "已于" in box.text() and ui_session.db["notices"].count == count
+    reprint = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    click(qtbot, reprint)
+    assert ui_session.db["notices"].count == count          # 重印: no new serial
+    assert "重新打印" in tab.last_notice.windowTitle()
+    tab.last_notice.close()
+    box = tab.print_notice()
+    correct = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.ActionRole)
+    click(qtbot, correct)                                  # the test session may correct
+    assert ui_session.db["notices"].count == count + 1
+    replaces = ui_session.db.execute("SELECT replaces FROM notices ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert replaces is not None and (serial is None or replaces == serial)

@@ -101,3 +101,11 @@ def notice_inputs(session: Session, serial: str) -> dict:
 def notices_for_person(session: Session, person_id: int) -> list[dict]:
     """serial, kind, issued_on, operator, sha256, replaces — newest last."""
     return notice_store.for_person(session.db, person_id)
+
+
+def earlier_notice(session: Session, person_id: int, kind: str, decision: dict,
+                   decision_id: int | None = None) -> dict | None:
+    """A notice of this kind already issued for this decision (serial, issued_on): printing it again is a
+    reprint (重印, the archived PDF) or a correction (更正, a new serial naming it), never a second original."""
+    require(session, "read")
+    return notice_store.same_decision(session.db, person_id, kind, decision, decision_id)

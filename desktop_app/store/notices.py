@@ -49,3 +49,20 @@ def for_person(db: Database, person_id: int) -> list[dict]:
     return list(db.query(
         "SELECT id, serial, kind, decision_id, sha256, replaces, issued_on, operator FROM notices"
         " WHERE person_id = ? ORDER BY id", [person_id]))
+
+
+def same_decision(db: Database, person_id: int, kind: str, decision: dict, decision_id: int | None) -> dict | None:
+    """The latest notice of this kind already issued to the person for this decision (by its saved number, or
+    else the same decision word for word), not itself replaced by a later one; None if there is none."""
+    replaced = {r[0] for r in db.execute("SELECT replaces FROM notices WHERE person_id = ? AND replaces IS NOT NULL",
+                                         [person_id])}
+    wanted = canonical(decision)
+    for row in reversed(list(db.query("SELECT serial, kind, decision_id, inputs, issued_on FROM notices"
+                                      " WHERE person_id = ? AND kind = ? ORDER BY id", [person_id, kind]))):
+        if row["serial"] in replaced:
+            continue
+        if decision_id is not None and row["decision_id"] == decision_id:
+            return {k: row[k] for k in ("serial", "kind", "issued_on")}
+        if canonical(json.loads(row["inputs"]).get("decision")) == wanted:
+            return {k: row[k] for k in ("serial", "kind", "issued_on")}
+    return None

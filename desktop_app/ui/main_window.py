@@ -243,10 +243,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(error.message, 8000)
             return
         # the list fetches the next people as the clerk scrolls down to them (issue 7)
-        self.people_model.set_rows(hits, lambda offset, limit: people_service.search_people(
-            self.session, text, limit, offset))
-        more = "" if self.people_model.complete else "以上（向下滚动显示更多）"
-        self.ui.results_label.setText(f"查找结果：{len(hits)} 人{more}" if hits else "查找结果：未找到")
+        self._show_results(hits, lambda offset, limit: people_service.search_people(self.session, text, limit, offset))
         if len(hits) == 1:
             self._select_row(0)
             self.ui.search_edit.selectAll()  # the next card swipe replaces the text
@@ -255,6 +252,17 @@ class MainWindow(QMainWindow):
         else:
             self.set_person(None)  # several hits: the clerk picks one (↓ moves into the list)
             self.statusBar().showMessage(f"找到 {len(hits)} 人，请按↓键或用鼠标选择。", 8000)
+
+    def _show_results(self, hits, more=None) -> None:
+        """The list and its heading always agree: the count is of the rows shown (and more to come)."""
+        self.people_model.set_rows(hits, more)
+        shown = self.people_model.rowCount()
+        if not shown:
+            self.ui.results_label.setText("查找结果：未找到")
+        elif self.people_model.complete:
+            self.ui.results_label.setText(f"查找结果：{shown} 人")
+        else:
+            self.ui.results_label.setText(f"查找结果：{shown} 人以上（向下滚动显示更多）")
 
     def _offer_enrolment(self, text: str) -> None:
         """No one on file: a full valid ID goes to the enrolment form, ready to register."""
@@ -278,7 +286,7 @@ class MainWindow(QMainWindow):
         """Show a person (e.g. just enrolled, or already on file) in the results and select it."""
         person = people_service.get_person(self.session, person_id)
         self.ui.search_edit.setText(person.id_number)
-        self.people_model.set_rows(people_service.search_people(self.session, person.id_number))
+        self._show_results(people_service.search_people(self.session, person.id_number))
         row = self.people_model.row_of(person_id)
         if row >= 0:
             self._select_row(row)

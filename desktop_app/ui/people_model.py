@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop_app.services.errors import InputError
 from desktop_app.ui.labels import SEXES, date_text
 from desktop_app.ui.table_model import RowsModel
 
@@ -39,8 +40,9 @@ class PeopleModel(RowsModel):
         more = self._more
         try:
             rows = more(len(self.rows), PAGE)
-        except Exception:  # e.g. the window was locked meanwhile: stop fetching, keep what is listed
-            rows = []
+        except InputError:  # the window was locked meanwhile: stop fetching, keep what is listed (the lock says why)
+            self._more = None
+            return
         if len(rows) < PAGE:
             self._more = None
         if rows:

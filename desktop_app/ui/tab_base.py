@@ -106,23 +106,69 @@ class CounterTab(QWidget):
             return False
         return True
 
-    def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None) -> NoticeDialog | None:
-        """Issue (archive) a notice through the service, then open the print preview."""
+    def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None,
+                       replaces: str | None = None, ask: bool = True):
+        """Issue (archive) a notice through the service, then open the print preview. A notice already issued
+        for the same decision is not issued twice: the clerk chooses 重印 (the archived original) or 更正."""
         from desktop_app.notices.issue import issue_notice, notice_citations
+        from desktop_app.services.notices import earlier_notice
 
+        if ask and replaces is None:
+            earlier = earlier_notice(self.session, self.person_id, kind, decision, decision_id)
+            if earlier is not None:
+                return self._ask_reprint_or_correct(kind, decision, decision_id, earlier)
         try:
             issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
-                                  decision_id=decision_id)
+                                  decision_id=decision_id, replaces=replaces)
         except InputError as error:
             self.fail(error)
             return None
+        return self._preview(kind, issued.pdf, issued.serial, notice_citations(self.session, issued.serial))
+
+    def _preview(self, kind: str, pdf: bytes, serial: str, citations, reprint: bool = False) -> NoticeDialog:
         title = NOTICE_TITLES.get(kind, "告知书")
-        dialog = NoticeDialog(issued.pdf, title, issued.serial, f"{title}-{issued.serial}.pdf", self,
-                              notice_citations(self.session, issued.serial))
+        dialog = NoticeDialog(pdf, title + ("（重新打印）" if reprint else ""), serial, f"{title}-{serial}.pdf", self,
+                              citations)
         self.last_notice = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal without blocking the caller
         return dialog
+
+    def _ask_reprint_or_correct(self, kind: str, decision: dict, decision_id, earlier: dict) -> QMessageBox:
+        from desktop_app.notices.issue import notice_citations
+        from desktop_app.services.notices import reprint_notice
+        from desktop_app.services.permissions import may
+
+        title = NOTICE_TITLES.get(kind, "告知书")
+        box = QMessageBox(QMessageBox.Icon.Question, "已出具过该通知书",
+                          f"第{earlier['serial']}号{title}已于{earlier['issued_on']}出具。\n"
+                          "重印：打印存档的原件（内容与编号不变）；更正：出具新编号的通知书并注明替代原件。",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("reprint_box")
+        reprint = box.addButton("重印(&P)", QMessageBox.ButtonRole.AcceptRole)
+        correct = box.addButton("更正(&G)", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        if not may(self.session, "correct"):
+            correct.setEnabled(False)
+            correct.setToolTip("更正须由复核员或管理员办理")
+        box.setDefaultButton(reprint)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(button):
+            if button is reprint:
+                try:
+                    pdf = reprint_notice(self.session, earlier["serial"])
+                except InputError as error:
+                    self.fail(error)
+                    return
+                self._preview(kind, pdf, earlier["serial"], notice_citations(self.session, earlier["serial"]), True)
+            elif button is correct:
+                self.issue_and_show(kind, decision, decision_id, replaces=earlier["serial"])
+
+        box.buttonClicked.connect(chosen)
+        box.open()
+        self.reprint_box = box
+        return box
 
 
 class DecisionTab(CounterTab):
