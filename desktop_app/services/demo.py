@@ -1,4 +1,5 @@
-"""The demo database: about 200 invented people in all four jurisdictions and every counter scenario.
+"""A demo database: one office of one 统筹地区 (chosen at the demo's start), about 100 invented people in every
+counter scenario, decided under that office's own document; people from elsewhere come in by transfer.
 
 Built only through the services a clerk uses (enrolment, tax import, payments, transfer, corrections,
 retirement, notices), so the demo shows exactly what the application does. Seeded: the same `today`
@@ -20,19 +21,19 @@ from desktop_app.services.notices import Render, issue_notice
 from desktop_app.services.payments import contribution_case, record_months
 from desktop_app.services.retirement import add_correction, save_retirement
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
-from desktop_app.services.session import Office, load_office, open_session
+from desktop_app.services.session import load_office, open_session
 from desktop_app.services.settings import set_office, set_setting
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.services.transfer import TransferForm, save_transfer
 
 SEED = 20231001
-OFFICE = ("xinyang", "信阳市医疗保障局浉河分局（示例）")
-OFFICES = {"huainan": "淮南市医疗保障局（示例）", "jiangsu": "南京市医疗保障局（示例）",
-           "jilin": "长春市医疗保障局（示例）", "xinyang": OFFICE[1]}
-# scenario -> people per jurisdiction (50 each, 200 in all)
-SCENARIOS = {"waiting": 6, "regular": 14, "arrears_paid_back": 5, "in_arrears": 5, "lapsed": 4,
-             "lapsed_resumed": 3, "transfer_in": 4, "transfer_over_limit": 2, "near_retirement": 4,
-             "short_of_years": 3}
+DEFAULT_JURISDICTION = "xinyang"
+OFFICES = {"huainan": "淮南市医疗保障局田家庵分局（示例）", "jiangsu": "南京市医疗保障局玄武分局（示例）",
+           "jilin": "长春市医疗保障局朝阳分局（示例）", "xinyang": "信阳市医疗保障局浉河分局（示例）"}
+# scenario -> people (100 in all)
+SCENARIOS = {"waiting": 12, "regular": 28, "arrears_paid_back": 10, "in_arrears": 10, "lapsed": 8,
+             "lapsed_resumed": 6, "transfer_in": 8, "transfer_over_limit": 4, "near_retirement": 8,
+             "short_of_years": 6}
 REGIONS = ("郑州市", "合肥市", "武汉市", "杭州市", "沈阳市", "上海市")
 IN_PROVINCE = {"huainan": "合肥市", "jiangsu": "苏州市", "jilin": "吉林市", "xinyang": "郑州市"}
 
@@ -142,11 +143,10 @@ class _Builder:
     def enrol(self, plan: Plan) -> None:
         j = plan.jurisdiction
         person = self.people.make(j, plan.sex, plan.birth)
-        self.s.office = Office(j, OFFICES[j])
         modes = self.J[j].modes
         mode = "pooling_only" if len(modes) > 1 and self.rng.random() < 0.3 else modes[0]
-        ratio = self.rng.choice(("0.6", "0.8", "1", "1.5", "3")) if j == "jiangsu" else None
-        places = ["residence_permit"] if j == "jiangsu" and self.rng.random() < 0.3 else ["hukou"]
+        ratio = self.rng.choice(("0.6", "0.8", "1", "1.5", "3")) if self.J[j].person_chooses_base else None
+        places = ["residence_permit"] if self.rng.random() < 0.3 else ["hukou"]
         form = EnrolmentForm(person.id_number, person.name, person.phone, person.address,
                              self.rng.choice(("self_employed", "part_time", "platform", "freelancer", "other")),
                              places, False, mode, ratio, plan.first)
@@ -174,7 +174,6 @@ class _Builder:
 
     def finish(self, plan: Plan) -> None:
         s, today, j = self.s, self.today, plan.jurisdiction
-        self.s.office = Office(j, OFFICES[j])
         if plan.transfer is not None:
             save_transfer(s, plan.person_id, plan.transfer, today)
         by_day: dict[date, list[date]] = {}
@@ -198,24 +197,24 @@ class _Builder:
             issue_notice(self.s, plan.person_id, "waiting_period", decision, self.today, self.render)
 
 
-def build_demo_database(path: Path, today: date, render: Render | None = None) -> Path:
-    """Create (or replace) the demo database at `path` as of `today`; returns the path.
-    With `render` (desktop_app.notices.issue.render) the waiting-period notices are issued and archived too."""
+def build_demo_database(path: Path, today: date, render: Render | None = None,
+                        jurisdiction: str = DEFAULT_JURISDICTION) -> Path:
+    """Create (or replace) the demo database of one office of `jurisdiction` at `path` as of `today`; returns
+    the path. With `render` (desktop_app.notices.issue.render) the waiting-period notices are issued too."""
+    if jurisdiction not in OFFICES:
+        raise ValueError(f"unknown jurisdiction {jurisdiction!r}")
     path = Path(path)
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
     session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
     try:
-        set_office(session, *OFFICE)
+        set_office(session, jurisdiction, OFFICES[jurisdiction])
         set_setting(session, "demo", True)
         b = _Builder(session, today, render)
-        for j in b.J:
-            enter_demo_parameters(session, j, today)
-        for j in b.J:
-            if b.floor(j) > b.cur:
-                continue  # the document is not in force yet on `today`
+        enter_demo_parameters(session, jurisdiction, today)
+        if b.floor(jurisdiction) <= b.cur:   # else the document is not in force yet on `today`: no people
             for scenario, count in SCENARIOS.items():
-                b.plans += [b.plan(j, scenario) for _ in range(count)]
+                b.plans += [b.plan(jurisdiction, scenario) for _ in range(count)]
         for plan in b.plans:
             b.enrol(plan)
         with tempfile.TemporaryDirectory() as folder:
