@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHeaderView, 
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
+from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
@@ -54,7 +55,8 @@ class RestoreAtStartDialog(QDialog):
         self.ui.browse_button.clicked.connect(self._browse)
         self.ui.restore_button.clicked.connect(self.restore)
         self.ui.quit_button.clicked.connect(self.reject)
-        self.ui.password_edit.returnPressed.connect(self.restore)
+        # Enter in the password presses 恢复并启动 (the default button) once; nothing is connected to returnPressed
+        enter_moves_to(self.ui.username_edit, self.ui.password_edit)
         self.resize(720, 480)
 
     def _add(self, path: Path, when: str, kind: str) -> None:
