@@ -81,13 +81,21 @@ def _render(**overrides) -> str:
     return nsis.render((INSTALLER / "setup.nsi.in").read_text(encoding="utf-8"), values)
 
 
-def test_the_nsis_template_renders_a_64_bit_per_user_bilingual_installer():
+def test_the_nsis_template_renders_a_64_bit_per_user_chinese_installer():
     script = _render()
     for line in ("Target amd64-unicode", "RequestExecutionLevel user", "SetCompressor /SOLID lzma",
-                 '!insertmacro MUI_LANGUAGE "SimpChinese"', '!insertmacro MUI_LANGUAGE "English"',
+                 '!insertmacro MUI_LANGUAGE "SimpChinese"',
                  "WriteRegStr HKCU \"${UNINST_KEY}\" \"DisplayName\"", "CreateShortcut \"$SMPROGRAMS"):
         assert line in script, line
     assert "HKLM" not in script and "$PROGRAMFILES" not in script
+
+
+def test_the_installer_is_chinese_from_its_first_word():
+    """No language dialog ("Installer Language / Please select a language" is English) and no second language an
+    English Windows would pick (issue 18); the Wine proof reads the first window's text."""
+    script = _render()
+    assert re.findall(r'MUI_LANGUAGE "(\w+)"', script) == ["SimpChinese"]
+    assert "LANGDLL" not in script and "MUI_UNGETLANGUAGE" not in script and "LANG_ENGLISH" not in script
 
 
 def test_the_data_removal_box_is_unticked_by_default():
