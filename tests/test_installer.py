@@ -11,6 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 INSTALLER = REPO / "installer"
 sys.path.insert(0, str(INSTALLER))
+sys.path.insert(0, str(INSTALLER / "wine"))
 
 import authenticode  # noqa: E402
 import fetch  # noqa: E402
@@ -81,13 +82,21 @@ def _render(**overrides) -> str:
     return nsis.render((INSTALLER / "setup.nsi.in").read_text(encoding="utf-8"), values)
 
 
-def test_the_nsis_template_renders_a_64_bit_per_user_bilingual_installer():
+def test_the_nsis_template_renders_a_64_bit_per_user_chinese_installer():
     script = _render()
     for line in ("Target amd64-unicode", "RequestExecutionLevel user", "SetCompressor /SOLID lzma",
-                 '!insertmacro MUI_LANGUAGE "SimpChinese"', '!insertmacro MUI_LANGUAGE "English"',
+                 '!insertmacro MUI_LANGUAGE "SimpChinese"',
                  "WriteRegStr HKCU \"${UNINST_KEY}\" \"DisplayName\"", "CreateShortcut \"$SMPROGRAMS"):
         assert line in script, line
     assert "HKLM" not in script and "$PROGRAMFILES" not in script
+
+
+def test_the_installer_is_chinese_from_its_first_word():
+    """No language dialog ("Installer Language / Please select a language" is English) and no second language an
+    English Windows would pick (issue 18); the Wine proof reads the first window's text."""
+    script = _render()
+    assert re.findall(r'MUI_LANGUAGE "(\w+)"', script) == ["SimpChinese"]
+    assert "LANGDLL" not in script and "MUI_UNGETLANGUAGE" not in script and "LANG_ENGLISH" not in script
 
 
 def test_the_data_removal_box_is_unticked_by_default():
@@ -152,3 +161,25 @@ def test_every_qt_module_the_app_imports_is_shipped():
     assert used, "no PySide6 import found: the scan is broken"
     assert used <= set(BUNDLE["qt"]["modules"]), f"add to installer/bundle.toml [qt] modules: {used - set(BUNDLE['qt']['modules'])}"
     assert {"platforms/qwindows.dll", "platforms/qoffscreen.dll"} <= set(BUNDLE["qt"]["plugins"])
+
+
+def test_the_wine_proofs_screenshots_read_xvfbs_frame_buffer():
+    """installer/wine/screen.py: an XWD image as Xvfb keeps it (32-bit pixels, least significant byte first) to
+    PNG, cropped to a window."""
+    import zlib
+
+    import screen  # installer/wine/screen.py
+
+    width, height, name = 3, 2, b"Xvfb screen\x00"
+    fields = [100 + len(name), 7, 2, 24, width, height, 0, 0, 32, 0, 32, 32, width * 4, 4,
+              0xFF0000, 0x00FF00, 0x0000FF, 8, 256, 0] + [0] * 5
+    pixels = bytes([0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0,      # red, green, blue
+                    255, 255, 255, 0, 0, 0, 0, 0, 10, 20, 30, 0])  # white, black, (30, 20, 10)
+    width_, height_, rows = screen.read_xwd(struct.pack(">25I", *fields) + name + pixels)
+    assert (width_, height_) == (width, height)
+    assert rows == [bytes([255, 0, 0, 0, 255, 0, 0, 0, 255]), bytes([255, 255, 255, 0, 0, 0, 30, 20, 10])]
+    png = screen.png(2, 1, [row[3:9] for row in rows[1:]])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    body = png[png.index(b"IDAT") + 4:]
+    assert zlib.decompress(body[:struct.unpack(">I", png[png.index(b"IDAT") - 4:png.index(b"IDAT")])[0]]) \
+        == b"\x00" + bytes([0, 0, 0, 30, 20, 10])

@@ -2,6 +2,9 @@
 
 import sys
 
+from desktop_app.console import utf8_console
+
 from .cli import main
 
+utf8_console()
 sys.exit(main(sys.argv[1:]))

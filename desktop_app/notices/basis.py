@@ -61,7 +61,20 @@ def citations(decision: dict, extra_citations: list[str]) -> list[str]:
     return list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
 
 
-def block(decision: dict, extra_citations: list[str], width: float, sz) -> list:
+def dates_line(decision: dict, issued_on: str | None = None) -> str:
+    """规则版本 and 计算日期, the date the decision was computed for. When that is not the day the notice is issued
+    (an enrolment's waiting period is projected to its 13th month; a correction is issued later), the line says
+    which is which, so the notice's date and this one cannot be taken for a contradiction."""
+    version = decision.get("rule_version") or "—"
+    decided = decision.get("date")
+    line = f"规则版本：{version}；计算日期：{fmt.day(decided) if decided else '—'}"
+    if decided and issued_on and str(decided) != str(issued_on):
+        how = "推算" if str(decided) > str(issued_on) else "计算"
+        return f"{line}（按该日的情况{how}；本通知书的出具日期为{fmt.day(issued_on)}）。"
+    return line + "。"
+
+
+def block(decision: dict, extra_citations: list[str], width: float, sz, issued_on: str | None = None) -> list:
     """The block's flowables (the layout keeps them together); sz is the notice's layout.Sizes."""
     size, leading = sz.basis, sz.basis_leading
     parts: list = [Spacer(0, 8 * sz.gap), Text("计算依据", size + 1.5, leading + 3, align="left", bold=True)]
@@ -87,7 +100,5 @@ def block(decision: dict, extra_citations: list[str], width: float, sz) -> list:
     if applied:
         parts.append(Text("适用条款：", size, leading, align="left"))
         parts += [Text(f"（{i}）{c}", size, leading, align="left", indent=1) for i, c in enumerate(applied, 1)]
-    version = decision.get("rule_version") or "—"
-    decided = fmt.day(decision["date"]) if decision.get("date") else "—"
-    parts.append(Text(f"规则版本：{version}；计算日期：{decided}。", size, leading, align="left"))
+    parts.append(Text(dates_line(decision, issued_on), size, leading, align="left"))
     return parts

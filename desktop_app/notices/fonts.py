@@ -1,5 +1,6 @@
 """The bundled TrueType CJK font, registered with reportlab once per process."""
 
+import io
 import sys
 from functools import cache, lru_cache
 from pathlib import Path
@@ -26,8 +27,9 @@ def font() -> TTFont:
     path = fonts_dir() / FONT_FILE
     if not path.is_file():
         raise FileNotFoundError(f"notice font missing: {path}")
-    # Face 0 of the collection is the proportional "WenQuanYi Micro Hei".
-    ttf = TTFont(FONT_NAME, str(path), subfontIndex=0)
+    # Face 0 of the collection is the proportional "WenQuanYi Micro Hei". Read by Python and given as bytes, as
+    # the window's font is (ui/app.py): no library opens a path under C:\users\张三 by itself.
+    ttf = TTFont(FONT_NAME, io.BytesIO(path.read_bytes()), subfontIndex=0)
     pdfmetrics.registerFont(ttf)
     return ttf
 

@@ -85,7 +85,7 @@ def _title(notice: dict, content: Content) -> str:
 def _story(notice: dict, content: Content, sz: Sizes, keep: bool = True) -> list[Flowable]:
     """The flowables of the notice; keep=False leaves the 计算依据 block loose, for measuring."""
     story = _header(notice, _title(notice, content), sz) + _body(notice, content, sz)
-    block = basis.block(notice["decision"], content.citations, TEXT_WIDTH, sz)
+    block = basis.block(notice["decision"], content.citations, TEXT_WIDTH, sz, notice.get("issued_on"))
     story += [KeepTogether(block)] if keep else block
     story += [Spacer(0, 4), Signature(notice, sz)]
     return story

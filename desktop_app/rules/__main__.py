@@ -33,4 +33,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from desktop_app.console import utf8_console
+
+    utf8_console()
     sys.exit(main(sys.argv[1:]))

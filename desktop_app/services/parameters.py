@@ -7,7 +7,7 @@ from datetime import date
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
-from desktop_app.services.rules_glue import require_office
+from desktop_app.services.rules_glue import office_parameters, require_office
 from desktop_app.services.session import Session
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import parameters as parameter_store
@@ -88,6 +88,15 @@ def set_parameter(session: Session, name: str, valid_from: date, value: str, sou
     info = catalogue[name]
     return ParameterRow(name, info.label, info.unit, valid_from, value_text, source, "office", demo, jurisdiction,
                         session.operator, session.stamp().at)
+
+
+def parameter_coverage(session: Session, name: str, today: date, jurisdiction: str | None = None):
+    """rules.coverage.Coverage: the months from the document's entry into force to today's with no value of the
+    parameter in force (a decision about them fails with 缺少参数), and the 生效日期 a new value should start from."""
+    from desktop_app.rules.coverage import coverage
+
+    jurisdiction = jurisdiction or require_office(session)
+    return coverage(jurisdiction, name, today, office_parameters(session, jurisdiction))
 
 
 def parameter_change_impact(session: Session, name: str, valid_from: date, jurisdiction: str | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -17,7 +17,10 @@ FONT_POINT_SIZE = 10
 
 
 def register_fonts() -> list[str]:
-    """Register every .ttf/.ttc in resources/fonts; return the families, so Chinese never shows as boxes."""
+    """Register every .ttf/.ttc in resources/fonts; return the families, so Chinese never shows as boxes.
+
+    From the bytes, not the path: under C:\\users\\张三 on an English Windows the offscreen platform could not
+    open the file by name (issue 18); Python reads any path."""
     families: list[str] = []
     fonts_dir = resource_path("fonts")
     if not fonts_dir.is_dir():
@@ -25,7 +28,12 @@ def register_fonts() -> list[str]:
     for path in sorted(fonts_dir.iterdir()):
         if path.suffix.lower() not in (".ttf", ".ttc"):
             continue
-        font_id = QFontDatabase.addApplicationFont(str(path))
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            log.warning("cannot read font %s: %s", path, error)
+            continue
+        font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
         if font_id < 0:
             log.warning("cannot register font %s", path)
             continue

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHeaderView, QMessageBox, QVBoxLayout
 
 from desktop_app.services import backup, export, restore
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.settings import get_setting, set_setting
 from desktop_app.ui.field_errors import FieldErrors, message_box
+from desktop_app.ui.file_choosers import choose_folder, choose_open_file, refusal
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
 from desktop_app.ui.worker import Task
@@ -86,15 +87,17 @@ class BackupDialog(QDialog):
 
     # -- settings -------------------------------------------------------------------------------------
     def _browse_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.ui.folder_edit.text())
+        folder = choose_folder(self, "backup_folder", "选择备份文件夹", self.ui.folder_edit.text().strip())
         if folder:
-            self.ui.folder_edit.setText(folder)
+            self.ui.folder_edit.setText(str(folder))
 
     def save_settings(self) -> bool:
         self.errors.clear()
         text = self.ui.folder_edit.text().strip()
         try:
             if text:
+                if refusal(text):  # typed by hand: the program's own folder is no place for backups
+                    raise InputError("folder", refusal(text))
                 backup.check_backup_folder(text)
             set_setting(self.session, "backup_folder", text)
             set_setting(self.session, "backup_keep", self.ui.keep_spin.value())
@@ -174,10 +177,10 @@ class BackupDialog(QDialog):
                                      + (f"已删除 {len(result.pruned)} 份较早的备份。" if result.pruned else "") + note)
 
     def _browse_backup(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(backup.backup_folder(self.session)),
-                                              "经办台备份 (*.sqlite3);;所有文件 (*)")
+        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.sqlite3);;所有文件 (*)",
+                                backup.backup_folder(self.session))
         if path:
-            self.restore_from(Path(path))
+            self.restore_from(path)
 
     def restore_from(self, path: Path | None) -> QMessageBox | None:
         """Ask first (window-modal, not blocking): the current data is replaced by the backup's."""
@@ -210,9 +213,9 @@ class BackupDialog(QDialog):
         self.restored.emit(result)
 
     def _browse_export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择导出到哪个文件夹")
+        folder = choose_folder(self, "export_folder", "选择导出到哪个文件夹")
         if folder:
-            self.export_to(Path(folder))
+            self.export_to(folder)
 
     def export_to(self, folder: Path) -> Task | None:
         try:

@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.tax_import import ImportCancelled
 from desktop_app.ui.field_errors import message_box
+from desktop_app.ui.file_choosers import choose_open_file
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.import_worker import ImportWorker
 from desktop_app.ui.problems_model import ProblemsModel
@@ -62,9 +63,9 @@ class ImportDialog(QDialog):
         return self.job is not None
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parentWidget() or self, "选择税务缴费文件", "", FILE_FILTER)
+        path = choose_open_file(self.parentWidget() or self, "tax_file", "选择税务缴费文件", FILE_FILTER)
         if path:
-            self.check_file(Path(path))
+            self.check_file(path)
             self.open()
 
     def check_file(self, path: Path) -> None:

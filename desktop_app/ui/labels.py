@@ -87,6 +87,18 @@ def months_list_text(months, limit: int = 12) -> str:
     return shown
 
 
+def month_ranges_text(months) -> str:
+    """'2023年10月至2025年12月、2026年03月' from firsts of months in order: runs of consecutive months joined."""
+    runs: list[list[date]] = []
+    for m in months or []:
+        if runs and (m.year * 12 + m.month) - (runs[-1][-1].year * 12 + runs[-1][-1].month) == 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return "、".join(month_text(r[0]) if len(r) == 1 else f"{month_text(r[0])}至{month_text(r[-1])}" for r in runs) \
+        or "无"
+
+
 def years_months_text(months: int | None) -> str:
     if months is None:
         return "—"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout
 from desktop_app.services import auth
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.permissions import role_label
+from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 
@@ -46,10 +47,10 @@ class LoginDialog(QDialog):
         ui.login_button.clicked.connect(self.log_in)
         ui.change_button.clicked.connect(self.change_password)
         ui.quit_button.clicked.connect(self.reject)
-        ui.username_edit.returnPressed.connect(ui.password_edit.setFocus)
-        ui.password_edit.returnPressed.connect(self.log_in)
-        ui.new_password_edit.returnPressed.connect(ui.repeat_password_edit.setFocus)
-        ui.repeat_password_edit.returnPressed.connect(self.change_password)
+        # Enter in a password field presses the page's default button (登录 / 修改密码并登录) and nothing else:
+        # connecting returnPressed as well ran each attempt twice (issue 18)
+        enter_moves_to(ui.username_edit, ui.password_edit)
+        enter_moves_to(ui.new_password_edit, ui.repeat_password_edit)
         self._show_page(0)
         (ui.password_edit if ui.username_edit.text() else ui.username_edit).setFocus()
 

@@ -9,9 +9,10 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout
 
 from desktop_app.ui.citation_links import link_citations, set_citations
+from desktop_app.ui.file_choosers import choose_save_file
 from desktop_app.ui.forms import load_form
 
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -105,10 +106,10 @@ class NoticeDialog(QDialog):
             QMessageBox.warning(self, "打印失败", str(error))
 
     def save_as(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存为PDF", self.suggested_name, "PDF 文件 (*.pdf)")
-        if not path:
+        path = choose_save_file(self, "notice_pdf", "另存为PDF", self.suggested_name, "PDF 文件 (*.pdf)")
+        if path is None:
             return None
-        return self.save_to(Path(path))
+        return self.save_to(path)
 
     def save_to(self, path: Path) -> Path:
         if path.suffix.lower() != ".pdf":

@@ -103,6 +103,7 @@ def run(outdir: Path, app: QApplication) -> dict:
         tabs = window.ui.tab_widget
         result["tabs"] = [tabs.tabText(i) for i in range(tabs.count())]
         _check(len(result["tabs"]) == 4, "主窗口", f"标签页 {result['tabs']}")
+        result["font"] = window.font().family()  # the bundled font, or Chinese shows as boxes
         result["steps"].append("window")
 
         person_id = _enrol(window)

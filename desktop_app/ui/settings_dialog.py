@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
 
 from desktop_app.rules import JURISDICTIONS, RuleError, parameter_catalogue
 from desktop_app.services.errors import InputError
-from desktop_app.services.parameters import parameter_change_impact, parameter_rows, set_parameter
+from desktop_app.services.parameters import (parameter_change_impact, parameter_coverage, parameter_rows,
+                                             set_parameter)
 from desktop_app.services.settings import get_office, set_office
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
-from desktop_app.ui.labels import date_text
+from desktop_app.ui.labels import date_text, month_ranges_text
 from desktop_app.ui.tab_base import compact_rows, from_qdate, to_qdate
 from desktop_app.ui.table_model import RowsModel
 
@@ -86,8 +87,6 @@ class SettingsDialog(QDialog):
         else:
             self.ui.jurisdiction_combo.setCurrentIndex(-1)
         self.ui.office_name_edit.setText(office.name or "")
-        today = clock()
-        self.ui.valid_from_edit.setDate(to_qdate(date(today.year + 1, 1, 1)))
 
         self.ui.jurisdiction_combo.currentIndexChanged.connect(self._load_jurisdiction)
         self.ui.parameter_combo.currentIndexChanged.connect(self._show_unit)
@@ -139,7 +138,17 @@ class SettingsDialog(QDialog):
         if info is None:
             return
         description = getattr(info, "description", "") or ""
-        self.ui.unit_label.setText(f"单位：{UNITS.get(info.unit, info.unit)}。{description}")
+        cover = self._coverage(key, name)
+        gaps = f"尚无数值的月份：{month_ranges_text(cover.uncovered)}。" if cover and cover.uncovered else ""
+        self.ui.unit_label.setText(f"单位：{UNITS.get(info.unit, info.unit)}。{description}　{gaps}".strip())
+        if cover is not None:  # the start of the period the office needs a value for (services/rules decide it)
+            self.ui.valid_from_edit.setDate(to_qdate(cover.suggested_from))
+
+    def _coverage(self, key: str, name: str):
+        try:
+            return parameter_coverage(self.session, name, self.clock(), key)
+        except (InputError, RuleError):
+            return None
 
     def _pick_row(self, current, _previous) -> None:
         """Selecting a row prepares a new value for the same parameter."""
@@ -185,6 +194,13 @@ class SettingsDialog(QDialog):
         self.ui.value_edit.clear()
         used = parameter_change_impact(self.session, name, valid_from, key)
         kept = f"已保存的 {used} 项决定使用过此参数，仍按原值保留。" if used else "已保存的决定不变。"
+        cover = self._coverage(key, name)
+        if cover is not None and cover.uncovered:
+            gaps = (f"仍缺少数值的月份：{month_ranges_text(cover.uncovered)}；涉及这些月份的业务（如补缴）"
+                    "在录入相应数值之前无法办理。")
+        else:
+            gaps = f"自 {date_text(cover.needed_from)} 起至本月均已有数值。" if cover is not None else ""
         self.ui.parameter_result_label.setText(
-            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}")
-        self.ui.parameter_result_label.setStyleSheet("color: #1b5e20;")
+            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}{gaps}")
+        self.ui.parameter_result_label.setStyleSheet("color: #8a5300;" if gaps.startswith("仍缺少") else "color: #1b5e20;")
+        self._show_unit()  # the next period still without a value, and the date it starts

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHeaderView, QMessageBox, QProgressDialog,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QApplication, QDialog, QHeaderView, QMessageBox, QProgressDialog, QVBoxLayout
 
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
+from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
+from desktop_app.ui.file_choosers import choose_open_file
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
 
@@ -54,7 +55,8 @@ class RestoreAtStartDialog(QDialog):
         self.ui.browse_button.clicked.connect(self._browse)
         self.ui.restore_button.clicked.connect(self.restore)
         self.ui.quit_button.clicked.connect(self.reject)
-        self.ui.password_edit.returnPressed.connect(self.restore)
+        # Enter in the password presses 恢复并启动 (the default button) once; nothing is connected to returnPressed
+        enter_moves_to(self.ui.username_edit, self.ui.password_edit)
         self.resize(720, 480)
 
     def _add(self, path: Path, when: str, kind: str) -> None:
@@ -63,9 +65,9 @@ class RestoreAtStartDialog(QDialog):
         self.model.appendRow(cells)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "经办台备份 (*.sqlite3);;所有文件 (*)")
+        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.sqlite3);;所有文件 (*)")
         if path:
-            self.choose(Path(path))
+            self.choose(path)
 
     def choose(self, path: Path) -> None:
         self._add(path, "（手动选择）", "备份文件")

@@ -43,6 +43,8 @@ def check(outdir: Path) -> list[str]:
         problems.append(f"result.json ok={result.get('ok')}: {result.get('error')}\n{result.get('traceback', '')}")
     if len(result.get("tabs", [])) != 4:
         problems.append(f"expected four tabs, got {result.get('tabs')}")
+    if result.get("font") != "WenQuanYi Micro Hei":  # registered from resources/fonts, or Chinese is boxes
+        problems.append(f"the window's font is {result.get('font')!r}, not the bundled WenQuanYi Micro Hei")
     screenshot = local(outdir, result.get("screenshot"))
     if not screenshot.is_file() or screenshot.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         problems.append(f"no PNG screenshot at {screenshot}")
