@@ -21,12 +21,15 @@ from desktop_app.services.payments import contribution_case, record_months
 from desktop_app.services.retirement import add_correction, save_retirement
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
 from desktop_app.services.session import Office, load_office, open_session
-from desktop_app.services.settings import set_office, set_setting
+from desktop_app.services.settings import set_office, set_office_contact, set_setting
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.services.transfer import TransferForm, save_transfer
 
 SEED = 20231001
 OFFICE = ("xinyang", "信阳市医疗保障局浉河分局（示例）")
+# What the notices print about the office: invented, like every demo value.
+DEMO_CONTACT = {"address": "示例路1号政务服务中心医保窗口（示例）", "phone": "0376-0000000",
+                "channels": [], "review_body": "示例区人民政府", "court": "示例区人民法院"}
 OFFICES = {"huainan": "淮南市医疗保障局（示例）", "jiangsu": "南京市医疗保障局（示例）",
            "jilin": "长春市医疗保障局（示例）", "xinyang": OFFICE[1]}
 # scenario -> people per jurisdiction (50 each, 200 in all)
@@ -207,6 +210,7 @@ def build_demo_database(path: Path, today: date, render: Render | None = None) -
     session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
     try:
         set_office(session, *OFFICE)
+        set_office_contact(session, **DEMO_CONTACT)
         set_setting(session, "demo", True)
         b = _Builder(session, today, render)
         for j in b.J:

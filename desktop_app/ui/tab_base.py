@@ -106,13 +106,14 @@ class CounterTab(QWidget):
             return False
         return True
 
-    def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None) -> NoticeDialog | None:
+    def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None,
+                       related: dict | None = None) -> NoticeDialog | None:
         """Issue (archive) a notice through the service, then open the print preview."""
         from desktop_app.notices.issue import issue_notice, notice_citations
 
         try:
             issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
-                                  decision_id=decision_id)
+                                  decision_id=decision_id, related=related)
         except InputError as error:
             self.fail(error)
             return None
