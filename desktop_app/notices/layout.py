@@ -13,7 +13,8 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak, Pag
                                 TableStyle)
 
 from . import basis, fmt
-from .fonts import checked, font
+from .fonts import checked, draw_string, font
+from .fonts import width as text_width
 from .text import Text
 
 RED = colors.Color(0.78, 0.06, 0.06)
@@ -286,18 +287,16 @@ class Signature(Flowable):
     def draw(self):
         c, name = self.canv, font().fontName
         top, mid, low = 52, 29, 6
-        block_w = max(c.stringWidth(self.office, name, self.size), c.stringWidth(self.when, name, self.size),
-                      60 * mm)
+        block_w = max(text_width(self.office, self.size), text_width(self.when, self.size), 60 * mm)
         cx = self.width - block_w / 2
         c.setFillColor(colors.black)
-        c.setFont(name, self.size)
-        c.drawCentredString(cx, top, self.office)
+        draw_string(c, cx, top, self.office, self.size, "center")
         c.setFont(name, 10.5)
         c.drawCentredString(cx, mid, "（盖章）")
         c.setFont(name, self.size)
         c.drawCentredString(cx, low, self.when)
+        draw_string(c, 0, top, f"经办人：{self.operator}", 10.5)
         c.setFont(name, 10.5)
-        c.drawString(0, top, f"经办人：{self.operator}")
         c.drawString(0, mid, "参保人签收：")
         c.drawString(0, low, "签收日期：　　　　年　　月　　日")
         c.setLineWidth(0.5)
@@ -347,7 +346,7 @@ class Receipt(Flowable):
                 "本人已收到上述告知书。　签名：＿＿＿＿＿＿＿＿　日期：　　　　年　　月　　日")
         y = cut - 39
         for row in rows:
-            c.drawString(6, y, row)
+            draw_string(c, 6, y, row, 10)
             y -= 17
         c.setLineWidth(0.6)
         c.rect(0, 0, w, cut - 10, stroke=1, fill=0)

@@ -94,7 +94,7 @@ def _arrears(notice: dict) -> Content:
         months = when.get("months_to_pay") or []
         begin = when.get("benefit_start_if_paid")
         covered = f"{fmt.month_list(months)}" if months else "—"
-        gone = [m for m in when.get("lapsed_months") or [] if m in arrears]
+        gone = [m for m in when.get("lapsed_months") or [] if m in to_pay]   # payable today, not then
         if gone:
             covered += f"（{fmt.month_list(gone)}已超过补缴期限）"
         compare.append([fmt.day(when.get("pay_on") or when["date"]), covered, fmt.money(when["total"]),
