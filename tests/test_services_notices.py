@@ -177,3 +177,20 @@ def test_a_tampered_archive_is_not_reprinted(session, waiting):
     with pytest.raises(InputError) as e:
         reprint_notice(session, issued.serial)
     assert "校验值" in e.value.message
+
+
+def test_a_transfer_notice_never_asks_for_a_gap_already_recorded_as_paid(session, enrolled):
+    from desktop_app.services.transfer import decide_transfer, save_transfer
+    from tests.test_services_transfer_retirement import JUNE, transfer
+
+    pid = enrolled(first_month=JUNE)
+    before = decide_transfer(session, pid, transfer(), TODAY)
+    unpaid = flat(issue_notice(session, pid, "transfer", before, TODAY).pdf)
+    assert "须补缴中断期间（2025年4月至2025年5月）的基本医疗保险费875.00元" in unpaid   # 437.50 × 2, not saved yet
+    decision_id = save_transfer(session, pid, transfer(), TODAY)   # the gap goes into the ledger as paid back
+    saved = decide_transfer(session, pid, transfer(), TODAY)
+    text = flat(issue_notice(session, pid, "transfer", saved, TODAY, decision_id=decision_id).pdf)
+    assert "中断期间（2025年4月至2025年5月）的基本医疗保险费已补缴" in text
+    assert "须补缴" not in text
+    with pytest.raises(InputError, match="已登记补缴"):
+        issue_notice(session, pid, "lump_sum", saved, TODAY, decision_id=decision_id)
