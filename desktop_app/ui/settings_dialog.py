@@ -209,8 +209,9 @@ class SettingsDialog(QDialog):
         pending = unconfirmed_parameters(self.session, key) if key else []
         if pending:
             self.ui.notice_info_label.setText(
-                "待本机构确认的参数（确认前不能出具依据它的告知书；在下方参数表中录入本机构确认的数值即为确认）："
-                + "；".join(f"{p.label}（自{date_text(p.valid_from)}起暂定为 {p.value}；{p.confirm}）" for p in pending))
+                "待本机构确认：" + "；".join(f"{p.label} {p.value}（自{date_text(p.valid_from)}起）" for p in pending)
+                + "。在下方参数表中录入本机构确认的数值后，才能出具依据它的告知书。")
+            self.ui.notice_info_label.setToolTip("\n".join(p.confirm for p in pending))
             self.ui.notice_info_label.setStyleSheet("color: #8a4b00;")
         else:
             self.ui.notice_info_label.setText("")
