@@ -17,6 +17,9 @@ FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schem
 
 TODAY = FIXED_NOW.date()
 OFFICE_NAME = "信阳市医疗保障局浉河区经办窗口"
+OFFICE_CONTACT = {"address": "浉河区新华西路18号政务服务中心三楼", "phone": "0376-6229999",
+                  "channels": ["信阳市各税务局办税服务厅", "“豫税通”APP"], "review_body": "浉河区人民政府",
+                  "court": "浉河区人民法院"}
 
 
 def make_id(birth: str = "19900101", area: str = "411502", seq: int = 123) -> str:
@@ -45,11 +48,12 @@ def db_path(tmp_path):
     and the demo average wages entered (marked demo), so every counter action can be decided."""
     from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.session import open_session
-    from desktop_app.services.settings import set_office
+    from desktop_app.services.settings import set_office, set_office_contact
 
     path = tmp_path / "flexins.sqlite3"
     session = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
     set_office(session, "xinyang", OFFICE_NAME)
+    set_office_contact(session, **OFFICE_CONTACT)
     enter_demo_parameters(session, "xinyang", TODAY)
     session.close()
     return path

@@ -17,9 +17,9 @@ EXAMPLES = ROOT / "tests" / "rules_cases" / "examples"
 SAMPLES = Path(__file__).with_name("notice_samples")
 CASES = sorted(EXAMPLES.glob("*.json"))
 KIND = {"benefit_timeline": "waiting_period", "transfer": "transfer", "retirement": "retirement",
-        "mode_change": "lump_sum", "back_payment": "lump_sum"}
+        "mode_change": "mode_change", "back_payment": "lump_sum"}
 TITLE = {"waiting_period": "待遇享受等待期告知书", "transfer": "医保关系转移接续结果告知书",
-         "retirement": "退休资格审核结果告知书", "lump_sum": "一次性补缴（趸缴）通知书"}
+         "retirement": "退休资格审核结果告知书", "mode_change": "参保模式变更补缴差额通知书"}
 
 
 def run(capsys, *args) -> tuple[int, dict]:
@@ -56,7 +56,7 @@ def test_each_example_prints_its_notice_or_refuses_in_json(path, tmp_path, capsy
         jurisdiction = JURISDICTIONS[case["jurisdiction"]].name
         for phrase in (TITLE[kind], f"编号：{serial}", f"{jurisdiction}医疗保障局", "经办人：—", "计算依据"):
             assert phrase in text, phrase
-        assert "Pages:           1" in poppler("pdfinfo", out.read_bytes())
+        assert "Pages:           2" in poppler("pdfinfo", out.read_bytes())  # the notice, then its 计算依据
 
 
 def test_a_transfer_can_also_print_its_waiting_period_or_its_back_payment(tmp_path, capsys):
@@ -116,7 +116,7 @@ def test_python_dash_m_prints_a_notice_and_refuses_with_the_rule_modules_json(tm
     good = subprocess.run([sys.executable, "-m", "desktop_app.notices", str(EXAMPLES / "mode-change-xinyang.json"),
                            str(tmp_path / "m.pdf")], cwd=ROOT, capture_output=True, timeout=120)
     assert good.returncode == 0, good.stdout + good.stderr
-    assert json.loads(good.stdout)["kind"] == "lump_sum"
+    assert json.loads(good.stdout)["kind"] == "mode_change"
     assert (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF-")
 
     case = EXAMPLES / "eligibility-bad-check-digit.json"
@@ -127,3 +127,18 @@ def test_python_dash_m_prints_a_notice_and_refuses_with_the_rule_modules_json(tm
     assert bad.returncode == 1 and bad.stderr == b""
     assert json.loads(bad.stdout) == json.loads(rules.stdout)
     assert not (tmp_path / "e.pdf").exists()
+
+
+def test_an_unconfirmed_shipped_value_stops_the_notice_and_a_value_given_with_the_case_does_not(tmp_path, capsys):
+    case = json.loads((SAMPLES / "back-payment-xinyang.json").read_text(encoding="utf-8"))
+    code, answer = run(capsys, SAMPLES / "back-payment-xinyang.json", tmp_path / "u.pdf")
+    assert code == 1 and answer["error"]["code"] == "unconfirmed_parameter"
+    assert answer["error"]["field"] == "parameters.late_fee_daily_rate" and not (tmp_path / "u.pdf").exists()
+    case["parameters"]["late_fee_daily_rate"] = "0.0005"
+    confirmed = tmp_path / "confirmed.json"
+    confirmed.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    code, answer = run(capsys, confirmed, tmp_path / "c.pdf")
+    assert code == 0 and answer["kind"] == "lump_sum"
+    text = poppler("pdftotext", (tmp_path / "c.pdf").read_bytes(), "-raw")
+    assert "一次性补缴通知书" in text and "本次办理时录入" in text and "本案输入参数" not in text
+

@@ -31,12 +31,14 @@ def test_a_decision_of_the_day_prints_one_date(session, enrolled):
     pid = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
     quote = quote_back_payment(session, pid, TODAY)
     assert quote.decision["date"] == TODAY.isoformat()
-    shown = text(issue_notice(session, pid, "lump_sum", quote.decision, TODAY).pdf)
+    shown = text(issue_notice(session, pid, "lump_sum", quote.decision, TODAY,
+                              related={"next_month": quote.decision_next_month}).pdf)
     assert "计算日期：2025年6月16日。" in shown and "出具日期" not in shown
 
 
 def test_a_notice_issued_after_its_decision_says_so(session, enrolled):
     pid = enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
     quote = quote_back_payment(session, pid, TODAY)
-    shown = text(issue_notice(session, pid, "lump_sum", quote.decision, date(2025, 7, 2)).pdf)
+    shown = text(issue_notice(session, pid, "lump_sum", quote.decision, date(2025, 7, 2),
+                              related={"next_month": quote.decision_next_month}).pdf)
     assert "计算日期：2025年6月16日（按该日的情况计算；本通知书的出具日期为2025年7月2日）。" in shown, shown

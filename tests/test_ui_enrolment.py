@@ -26,7 +26,7 @@ def test_enrol_happy_path_shows_contribution_and_benefit_start(qtbot, window, ui
     assert "张伟" in window.ui.person_label.text()
     assert tab.ui.notice_button.isEnabled()
     dialog = tab.print_notice()
-    assert dialog is not None and dialog.page_count() == 1
+    assert dialog is not None and dialog.page_count() == 2  # the notice with its 回执, then the 计算依据
     assert dialog.pdf.startswith(b"%PDF")
     dialog.close()
 

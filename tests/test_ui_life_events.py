@@ -86,6 +86,12 @@ def test_transfer_out_from_the_transfer_tab_and_the_history(qtbot, window, ui_se
     model = tab.history_model
     assert model.rowCount() == 1 and model.item(0, 0).text() == "转出" and "合肥市" in model.item(0, 1).text()
     assert tab.ui.certificate_button.isEnabled()
+    preview = tab.print_certificate()
+    assert preview is not None and preview.page_count() == 1
+    from notice_samples.poppler import poppler
+    text = poppler("pdftotext", preview.pdf)
+    assert "参保缴费凭证" in text and "安徽省合肥市" in text and "2026年6月" in text and "2026年11月" in text
+    preview.close()
 
 
 def test_the_province_decides_in_province(qtbot, window, ui_session):

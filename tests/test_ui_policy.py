@@ -196,7 +196,7 @@ def test_the_notice_preview_lists_the_printed_clauses_as_links(qtbot, window, ui
     cited = citations_of(label)
     assert "信医保办〔2023〕46号 第七条" in cited     # the notice's own clause (if unpaid), beyond the decision's
     printed = re.sub(r"\s+", "", poppler("pdftotext", preview.pdf, "-raw"))
-    listed = printed[printed.index("适用条款："):]
+    listed = printed[printed.index("适用条款（条文摘录）："):]
     assert [re.sub(r"\s+", "", c) in listed for c in cited] == [True] * len(cited)   # what the notice prints
     laid_out(qtbot, label)
     preview.grab().save(str(tmp_path / "notice-preview-links.png"))

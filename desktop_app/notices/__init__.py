@@ -1,4 +1,4 @@
-"""Printed notices as deterministic A4 PDFs (reportlab, bundled WenQuanYi Micro Hei embedded)."""
+"""Printed notices as deterministic A4 PDFs (reportlab, bundled fonts embedded)."""
 
 from datetime import date
 
@@ -11,13 +11,16 @@ __all__ = ["KINDS", "TITLES", "NoticeError", "printed_citations", "render_notice
 def __getattr__(name: str):
     # reportlab takes a sixth of the application's start-up to import: it loads with the first notice (issue 7).
     if name == "KINDS":
-        from . import lump_sum, retirement, transfer, waiting_period
+        from . import lump_sum, mode_change, retirement, transfer, transfer_out, waiting_period
 
         kinds = {
             "waiting_period": waiting_period.content,
             "lump_sum": lump_sum.content,
+            "retirement_lump_sum": lump_sum.retirement_content,
             "transfer": transfer.content,
             "retirement": retirement.content,
+            "mode_change": mode_change.content,
+            "transfer_out": transfer_out.content,
         }
         globals()["KINDS"] = kinds
         return kinds
@@ -28,11 +31,14 @@ def render_notice(notice: dict) -> bytes:
     """The PDF of one notice. Same notice dict, same bytes (reprints are identical).
 
     Raises NoticeError: not_applicable (the decision does not call for this kind), invalid_input,
-    missing_glyph (a character the bundled font cannot print)."""
+    unconfirmed_parameter (a shipped value the office has not confirmed; a 示例 notice may use it),
+    missing_glyph (a character no bundled font can print)."""
     from . import layout
 
     _check(notice)
-    return layout.render(notice, __getattr__("KINDS")[notice["kind"]](notice))
+    content = __getattr__("KINDS")[notice["kind"]](notice)
+    _check_confirmed(notice, content)
+    return layout.render(notice, content)
 
 
 def printed_citations(notice: dict) -> list[str]:
@@ -41,7 +47,23 @@ def printed_citations(notice: dict) -> list[str]:
 
     _check(notice)
     content = __getattr__("KINDS")[notice["kind"]](notice)
-    return basis.citations(notice["decision"], content.citations)
+    if not content.basis:
+        return list(content.citations)
+    return basis.citations([notice["decision"], *content.decisions], content.citations)
+
+
+def _check_confirmed(notice: dict, content) -> None:
+    from . import basis, layout
+
+    if not content.basis or layout.is_demo(notice):
+        return
+    used = basis.used_parameters([notice["decision"], *content.decisions], content.skip_parameters)
+    pending = [p for p in used if p.get("unconfirmed")]
+    if pending:
+        names = "、".join(f"“{p.get('label') or p['name']}”" for p in pending)
+        raise NoticeError("unconfirmed_parameter",
+                          f"{names}是随程序发布的暂定值，尚未经本机构确认，不能据此出具通知书。请管理员在“设置 → 政策参数”中"
+                          f"录入本机构确认的数值（与暂定值相同也须录入）后再出具。", f"parameters.{pending[0]['name']}")
 
 
 def _check(notice: dict) -> None:
@@ -54,5 +76,9 @@ def _check(notice: dict) -> None:
         date.fromisoformat(str(notice.get("issued_on")))
     except ValueError:
         raise NoticeError("invalid_input", "通知书日期应为 YYYY-MM-DD。", "issued_on") from None
+    if notice["kind"] == "transfer_out":
+        if not isinstance(notice.get("certificate"), dict):
+            raise NoticeError("invalid_input", "参保缴费凭证缺少参保缴费记录。", "certificate")
+        return
     if not isinstance(notice.get("decision"), dict):
         raise NoticeError("invalid_input", "通知书缺少规则决定。", "decision")

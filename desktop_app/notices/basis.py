@@ -40,15 +40,36 @@ def value_text(unit: str | None, value) -> str:
     return str(value)
 
 
-def parameter_rows(decision: dict) -> list[tuple[str, str, str, str]]:
-    units = _units(decision.get("jurisdiction", ""))
+# A value given with the case (the person's own choice, or entered for this one decision) has no dated source.
+_CASE_SOURCE = "本案输入参数"
+_CASE_SOURCE_TEXT = {"base_ratio": "参保人选定的缴费基数档次（参保登记或信息变更）"}
+
+
+def used_parameters(decisions: list[dict], skip: tuple[str, ...] = ()) -> list[dict]:
+    """The parameters the notice rests on: each (name, effective date) once, in order, less `skip`."""
+    seen, out = set(), []
+    for decision in decisions:
+        for p in decision.get("parameters_used") or []:
+            key = (p.get("name"), p.get("effective"))
+            if p.get("name") in skip or key in seen:
+                continue
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def parameter_rows(decision: dict | list[dict], skip: tuple[str, ...] = ()) -> list[tuple[str, str, str, str]]:
+    decisions = decision if isinstance(decision, list) else [decision]
+    units = _units(decisions[0].get("jurisdiction", "")) if decisions else {}
     rows = []
-    for p in decision.get("parameters_used") or []:
+    for p in used_parameters(decisions, skip):
         unit = units.get(p.get("name"))
         label = p.get("label") or p.get("name", "")
         if unit in _UNIT_TEXT:
             label = _LABEL_UNIT.sub("", label)
         source = p.get("source") or "—"
+        if source == _CASE_SOURCE:
+            source = _CASE_SOURCE_TEXT.get(p.get("name"), "本次办理时录入")
         if p.get("demo"):
             source += "（示例值，非正式取值）"
         effective = fmt.day(p["effective"]) if p.get("effective") else "—"
@@ -56,9 +77,11 @@ def parameter_rows(decision: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def citations(decision: dict, extra_citations: list[str]) -> list[str]:
-    """The clauses printed under 适用条款, in order: the decision's own, then the notice's (how to pay …)."""
-    return list(dict.fromkeys([*(decision.get("citations") or []), *extra_citations]))
+def citations(decision: dict | list[dict], extra_citations: list[str]) -> list[str]:
+    """The clauses printed under 适用条款, in order: the decisions' own, then the notice's (how to pay …)."""
+    decisions = decision if isinstance(decision, list) else [decision]
+    own = [c for d in decisions for c in d.get("citations") or []]
+    return list(dict.fromkeys([*own, *extra_citations]))
 
 
 def dates_line(decision: dict, issued_on: str | None = None) -> str:
@@ -74,11 +97,22 @@ def dates_line(decision: dict, issued_on: str | None = None) -> str:
     return line + "。"
 
 
-def block(decision: dict, extra_citations: list[str], width: float, sz, issued_on: str | None = None) -> list:
-    """The block's flowables (the layout keeps them together); sz is the notice's layout.Sizes."""
+def clause_quote(citation: str, max_chars: int = 90) -> str:
+    """A short quote of the clause from the shipped texts; '' for a law the program does not ship."""
+    from desktop_app.documents import CitationError, quote
+
+    try:
+        return quote(citation, max_chars)
+    except (CitationError, LookupError, ValueError):
+        return ""
+
+
+def block(decisions: list[dict], extra_citations: list[str], width: float, sz, issued_on: str | None = None,
+          skip: tuple[str, ...] = ()) -> list:
+    """The 计算依据 flowables; sz is the notice's layout.Sizes."""
     size, leading = sz.basis, sz.basis_leading
-    parts: list = [Spacer(0, 8 * sz.gap), Text("计算依据", size + 1.5, leading + 3, align="left", bold=True)]
-    rows = parameter_rows(decision)
+    parts: list = [Spacer(0, 8 * sz.gap), Text("计算依据", size + 2, leading + 4, align="left", bold=True)]
+    rows = parameter_rows(decisions, skip)
     if rows:
         head = ("参数", "取值", "生效日期", "来源")
         data = [[Text(cell, size, leading, align="left", bold=(r == 0)) for cell in row]
@@ -96,9 +130,13 @@ def block(decision: dict, extra_citations: list[str], width: float, sz, issued_o
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ]))
         parts.append(table)
-    applied = citations(decision, extra_citations)
+    applied = citations(decisions, extra_citations)
     if applied:
-        parts.append(Text("适用条款：", size, leading, align="left"))
-        parts += [Text(f"（{i}）{c}", size, leading, align="left", indent=1) for i, c in enumerate(applied, 1)]
-    parts.append(Text(dates_line(decision, issued_on), size, leading, align="left"))
+        parts += [Spacer(0, 6 * sz.gap), Text("适用条款（条文摘录）：", size + 0.5, leading, align="left", bold=True)]
+        for i, c in enumerate(applied, 1):
+            parts.append(Text(f"（{i}）{c}", size, leading, align="left", indent=1))
+            text = clause_quote(c)
+            if text:
+                parts.append(Text(f"“{text}”", size, leading, align="left", indent=3, color=colors.Color(0.3, 0.3, 0.3)))
+    parts += [Spacer(0, 6 * sz.gap), Text(dates_line(decisions[0], issued_on), size, leading, align="left")]
     return parts

@@ -8,14 +8,15 @@ from pathlib import Path
 from . import KINDS, render_notice
 from .errors import NoticeError
 
-USAGE = "用法：python -m desktop_app.notices CASE.json OUT.pdf [--kind waiting_period|lump_sum|transfer|retirement]"
+USAGE = ("用法：python -m desktop_app.notices CASE.json OUT.pdf [--kind waiting_period|lump_sum|retirement_lump_sum|"
+         "transfer|retirement|mode_change]")
 # The notice each question calls for; a transfer may also be printed as a lump sum or a waiting period (--kind).
 DEFAULT_KIND = {
     "benefit_timeline": "waiting_period",
     "transfer": "transfer",
     "retirement": "retirement",
     "back_payment": "lump_sum",
-    "mode_change": "lump_sum",
+    "mode_change": "mode_change",
 }
 
 
@@ -54,7 +55,8 @@ def notice_for_case(case, raw: bytes, kind: str | None = None) -> dict:
     kind = kind or DEFAULT_KIND.get(question)
     if kind is None:
         raise NoticeError("not_applicable", f"“{question}”事项的决定不对应任何通知书"
-                          "（可出具：待遇享受等待期、一次性补缴、转移接续、退休资格审核）。", "question")
+                          "（可出具：待遇享受等待期、一次性补缴、转移接续、退休资格审核、参保模式变更）。", "question")
+    related = _related(case, decision)
     person = case.get("person") if isinstance(case.get("person"), dict) else {}
     id_number = person.get("id_number")
     if id_number:  # printed on the notice, so checked even where the question does not need it
@@ -70,7 +72,30 @@ def notice_for_case(case, raw: bytes, kind: str | None = None) -> dict:
         "decision": decision,
         "replaces": None,
         "demo": False,
+        **related,
     }
+
+
+def _related(case: dict, decision: dict) -> dict:
+    """The decisions a notice prints beside the case's own, decided from the same case: this month's contribution
+    (what to pay each month) and, for arrears, paying on the first of next month (the comparison)."""
+    from desktop_app.rules import RuleError, decide
+
+    out: dict = {}
+    question = decision["question"]
+    if question in ("benefit_timeline", "transfer", "back_payment"):
+        contribution = {"question": "contribution", "jurisdiction": case["jurisdiction"], "date": case["date"],
+                        **{k: case[k] for k in ("mode", "parameters") if k in case}}
+        try:
+            out["contribution"] = decide(contribution)
+        except RuleError:  # a case without what the standard needs still prints its own decision
+            pass
+    if question == "back_payment":
+        pay_on = decision.get("pay_on") or decision["date"]
+        year, month = int(pay_on[:4]), int(pay_on[5:7])
+        first_next = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+        out["next_month"] = decide({**case, "pay_on": first_next})
+    return out
 
 
 def _parse(argv: list[str]) -> tuple[Path, Path, str | None]:

@@ -27,6 +27,19 @@ def money(value) -> str:
     return f"{d:,.2f}元"
 
 
+def amount(value) -> str:
+    """'6500' -> '6,500.00': a money figure inside a calculation line, the unit written once at its end."""
+    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{d:,.2f}"
+
+
+def last_day(text: str) -> str:
+    """'2024-07' -> '2024年7月31日'."""
+    year, mon = _ym(text)
+    nxt = date(year + mon // 12, mon % 12 + 1, 1)
+    return day(date.fromordinal(nxt.toordinal() - 1).isoformat())
+
+
 def number(value) -> str:
     """A plain figure without trailing zeros, thousands separated: '72000' -> '72,000'."""
     d = Decimal(str(value)).normalize()

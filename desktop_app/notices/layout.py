@@ -1,4 +1,5 @@
-"""The frame every notice shares: red office header, title, number, addressee, body, figures, signature and seal."""
+"""The frame every notice shares: red office header, title, number, addressee, the key facts in a box, figures and
+calculation lines, how to pay, rights and contacts, signature and seal place, the 回执 strip; then the 计算依据 page."""
 
 import io
 from dataclasses import dataclass, field
@@ -8,16 +9,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer, Table,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table,
                                 TableStyle)
 
 from . import basis, fmt
-from .fonts import checked, font
+from .fonts import checked, draw_string, font
+from .fonts import width as text_width
 from .text import Text
 
 RED = colors.Color(0.78, 0.06, 0.06)
 GREY = colors.Color(0.35, 0.35, 0.35)
 LABEL_BG = colors.Color(0.94, 0.94, 0.94)
+KEY_BG = colors.Color(0.97, 0.97, 0.93)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 24 * mm, 16 * mm, 16 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN_X
 FRAME_HEIGHT = A4[1] - MARGIN_TOP - MARGIN_BOTTOM
@@ -43,25 +46,33 @@ STEPS = (REGULAR, Sizes(11.5, 18, 10, 13.5, 8.5, 11.5, 0.7), Sizes(11, 16.5, 9.5
 
 @dataclass
 class Content:
-    """What a kind of notice says; layout decides where it goes."""
+    """What a kind of notice says; layout decides where it goes. Page 1 stands on its own (what he came for, how
+    to pay, his rights, signature and the 回执); page 2 is the 计算依据."""
 
     title: str
-    paragraphs: list[str]                     # body, after the addressee
+    paragraphs: list[str]                     # body, after the addressee: what was decided and why
     figures: list[tuple[str, str]]            # the table of figures: (label, value)
-    closing: list[str] = field(default_factory=list)    # after the table: how to pay, what if unpaid
+    closing: list[str] = field(default_factory=list)    # after the figures: how to pay, what if unpaid
     citations: list[str] = field(default_factory=list)  # clauses beyond the decision's own
+    key_facts: list[str] = field(default_factory=list)  # the box near the top: what he came for, by which date
+    arithmetic: list[str] = field(default_factory=list)  # lines a person can check with a calculator
+    compare: list[list[str]] = field(default_factory=list)  # a small table (first row the header)
+    compare_title: str = ""
+    decisions: list[dict] = field(default_factory=list)  # decisions behind the figures besides the notice's own
+    skip_parameters: tuple[str, ...] = ()     # parameters the decision used that this notice does not rest on
+    basis: bool = True                        # False: a certificate of record, no 计算依据 page
 
 
 def render(notice: dict, content: Content) -> bytes:
-    """The PDF bytes of one notice; the same notice and content always give the same bytes.
-    Sizes step down until the notice fits one page; one that never fits is set regular on several."""
+    """The PDF bytes of one notice; the same notice and content always give the same bytes. Sizes step down
+    until page 1 (with the 回执 at its foot) fits; the 计算依据 follows on its own page."""
     font()
+    chosen = STEPS[-1]
     for sizes in STEPS:
-        if _height(_story(notice, content, sizes, keep=False)) <= FRAME_HEIGHT - 1:
-            pdf, pages = _build(notice, content, _story(notice, content, sizes))
-            if pages == 1:
-                return pdf
-    return _build(notice, content, _story(notice, content, REGULAR))[0]
+        if _height(_page_one(notice, content, sizes)) + Receipt.HEIGHT <= FRAME_HEIGHT - 1:
+            chosen = sizes
+            break
+    return _build(notice, content, _story(notice, content, chosen))[0]
 
 
 def _height(story: list[Flowable]) -> float:
@@ -74,7 +85,8 @@ def _height(story: list[Flowable]) -> float:
 
 def is_demo(notice: dict) -> bool:
     """A demo notice, or one computed with a parameter the office marked as a demo value, is marked 示例."""
-    used = notice["decision"].get("parameters_used") or []
+    decisions = [notice.get("decision"), notice.get("contribution"), notice.get("next_month")]
+    used = [p for d in decisions if isinstance(d, dict) for p in d.get("parameters_used") or []]
     return bool(notice.get("demo")) or any(p.get("demo") for p in used)
 
 
@@ -82,13 +94,28 @@ def _title(notice: dict, content: Content) -> str:
     return content.title + ("（示例）" if is_demo(notice) else "")
 
 
-def _story(notice: dict, content: Content, sz: Sizes, keep: bool = True) -> list[Flowable]:
-    """The flowables of the notice; keep=False leaves the 计算依据 block loose, for measuring."""
-    story = _header(notice, _title(notice, content), sz) + _body(notice, content, sz)
-    block = basis.block(notice["decision"], content.citations, TEXT_WIDTH, sz, notice.get("issued_on"))
-    story += [KeepTogether(block)] if keep else block
-    story += [Spacer(0, 4), Signature(notice, sz)]
+def _page_one(notice: dict, content: Content, sz: Sizes) -> list[Flowable]:
+    return _header(notice, _title(notice, content), sz) + _body(notice, content, sz) + [
+        Spacer(0, 6 * sz.gap), Signature(notice, sz)]
+
+
+def _story(notice: dict, content: Content, sz: Sizes) -> list[Flowable]:
+    """Page 1 with the 回執 pushed to its foot, then the 计算依据 page."""
+    story = _page_one(notice, content, sz)
+    room = FRAME_HEIGHT - 1 - _height(story) - Receipt.HEIGHT
+    story += [Spacer(0, max(room, 0)), Receipt(notice, content.title)]
+    if content.basis:
+        story += [PageBreak()] + _basis_page(notice, content, sz)
     return story
+
+
+def _basis_page(notice: dict, content: Content, sz: Sizes) -> list[Flowable]:
+    head = [Text(f"{content.title}（编号：{notice['serial']}）附页", 12, 18, align="left", bold=True),
+            Text("本页列明上述金额和日期的计算依据：所用参数的取值与来源，所依据条款的原文摘录。", sz.basis + 0.5,
+                 sz.basis_leading + 1, align="left", color=GREY)]
+    decisions = [notice["decision"], *content.decisions]
+    return head + basis.block(decisions, content.citations, TEXT_WIDTH, REGULAR, notice["issued_on"],
+                              content.skip_parameters)
 
 
 def _build(notice: dict, content: Content, story: list[Flowable]) -> tuple[bytes, int]:
@@ -112,13 +139,13 @@ def _header(notice: dict, title: str, sz: Sizes) -> list[Flowable]:
     out: list[Flowable] = [
         Text(notice["office_name"], 20, 28, align="center", bold=True, color=RED),
         RedRule(),
-        Spacer(0, 10 * sz.gap),
+        Spacer(0, 8 * sz.gap),
         Text(title, 20, 30, align="center", bold=True),
         Text(f"编号：{notice['serial']}", 10.5, 16, align="right"),
     ]
     if notice.get("replaces"):
         out.append(Text(f"本通知更正并替代第{notice['replaces']}号通知。", 10.5, 16, align="right", color=RED))
-    out.append(Spacer(0, 8 * sz.gap))
+    out.append(Spacer(0, 4 * sz.gap))
     return out
 
 
@@ -129,9 +156,83 @@ def _body(notice: dict, content: Content, sz: Sizes) -> list[Flowable]:
     addressee = f"{name}（公民身份号码：{id_number}）：" if id_number else f"{name}："
     out: list[Flowable] = [Text(addressee, sz.body, sz.body_leading, align="left", bold=True)]
     out += [Text(p, sz.body, sz.body_leading, indent=2) for p in content.paragraphs]
-    out += [Spacer(0, 6 * sz.gap), figures_table(content.figures, sz), Spacer(0, 6 * sz.gap)]
+    if content.key_facts:
+        out += [Spacer(0, 5 * sz.gap), key_box(content.key_facts, sz)]
+    if content.figures:
+        out += [Spacer(0, 6 * sz.gap), figures_table(content.figures, sz)]
+    if content.arithmetic:
+        out += [Spacer(0, 4 * sz.gap), Text("计算方法（可用计算器核对）：", sz.table, sz.table_leading, align="left",
+                                            bold=True)]
+        out += [Text(line, sz.table, sz.table_leading, align="left", indent=2) for line in content.arithmetic]
+    if content.compare:
+        out += [Spacer(0, 4 * sz.gap)]
+        if content.compare_title:
+            out.append(Text(content.compare_title, sz.table, sz.table_leading, align="left", bold=True))
+        out.append(compare_table(content.compare, sz))
+    out.append(Spacer(0, 4 * sz.gap))
     out += [Text(p, sz.body, sz.body_leading, indent=2) for p in content.closing]
+    out += [Text(p, sz.table, sz.table_leading, indent=2) for p in _office_lines(notice, rights=content.basis)]
     return out
+
+
+def _office_lines(notice: dict, rights: bool = True) -> list[str]:
+    """The person's rights (where, and within how long) on every notice of a decision; where to ask on all."""
+    from desktop_app.rules.remedies import remedies
+
+    office = notice.get("office") or {}
+    r = remedies()
+    review = office.get("review_body") or "本级人民政府"
+    court = office.get("court") or "有管辖权的人民法院"
+    lines = [] if not rights else [f"如对本告知事项有异议，可以自收到本告知书之日起{r['review_days']}日内向{review}申请行政复议"
+             f"（{r['review_citation']}），也可以自收到本告知书之日起{r['litigation_months']}个月内向{court}"
+             f"提起行政诉讼（{r['litigation_citation']}）。"]
+    contact = [f"地址：{office['address']}" if office.get("address") else "",
+               f"咨询电话：{office['phone']}" if office.get("phone") else ""]
+    if any(contact):
+        lines.append(f"{notice['office_name']}　" + "　".join(c for c in contact if c))
+    return lines
+
+
+def key_box(lines: list[str], sz: Sizes = REGULAR) -> Table:
+    """What he came for, larger and bold, in a box near the top."""
+    size = sz.body + 1.5
+    data = [[Text(line, size, size * 1.45, align="left", bold=(i == 0) or len(lines) <= 2)]
+            for i, line in enumerate(lines)]
+    table = Table(data, colWidths=[TEXT_WIDTH])
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, -1), KEY_BG),
+        ("FONTNAME", (0, 0), (-1, -1), font().fontName),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+    ]))
+    return table
+
+
+def compare_table(rows: list[list[str]], sz: Sizes = REGULAR) -> Table:
+    n = len(rows[0])
+    data = [[Text(cell, sz.table, sz.table_leading, align="left", bold=(r == 0)) for cell in row]
+            for r, row in enumerate(rows)]
+    # the second column (which months) takes what its text needs; the others share the rest
+    widths = [TEXT_WIDTH / n] * n
+    if n == 5:
+        widths = [w * TEXT_WIDTH for w in (0.19, 0.33, 0.16, 0.14, 0.18)]
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), font().fontName),
+        ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
 
 
 def figures_table(rows: list[tuple[str, str]], sz: Sizes = REGULAR) -> Table:
@@ -169,7 +270,8 @@ class RedRule(Flowable):
 
 
 class Signature(Flowable):
-    """Office name and date at the right with a seal circle over them; operator and receipt at the left."""
+    """Operator and the person's 签收 with a date line at the left; the office, a plain （盖章） and the date at the
+    right, where the seal goes (no printed circle: a real seal is pressed on the paper)."""
 
     def __init__(self, notice: dict, sz: Sizes = REGULAR):
         super().__init__()
@@ -177,38 +279,82 @@ class Signature(Flowable):
         self.when = fmt.day(notice["issued_on"])
         self.operator = checked(notice.get("operator") or "—")
         self.size = sz.body
-        self.block_height = 100 + 16 * sz.gap
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
-        return avail_width, self.block_height
+        return avail_width, 66
 
     def draw(self):
         c, name = self.canv, font().fontName
-        office_y, date_y = 58, 34
-        block_w = max(c.stringWidth(self.office, name, self.size), c.stringWidth(self.when, name, self.size))
-        radius = 21 * mm  # an official seal is 42 mm across
-        cx = self.width - max(block_w / 2, radius) - 4
-        cy = (office_y + date_y) / 2 + 4
-        # The seal sits over the office name and the date, as a real one does; dashed: it only marks the place.
-        c.saveState()
-        c.setStrokeColor(RED)
-        c.setLineWidth(0.8)
-        c.setDash(3, 2)
-        c.circle(cx, cy, radius, stroke=1, fill=0)
-        c.restoreState()
-        c.setFillColor(colors.Color(0.55, 0.55, 0.55))
-        c.setFont(name, 9)
-        c.drawCentredString(cx, cy + radius - 20, "（盖章）")
+        top, mid, low = 52, 29, 6
+        block_w = max(text_width(self.office, self.size), text_width(self.when, self.size), 60 * mm)
+        cx = self.width - block_w / 2
         c.setFillColor(colors.black)
-        c.setFont(name, self.size)
-        c.drawCentredString(cx, office_y, self.office)
-        c.drawCentredString(cx, date_y, self.when)
+        draw_string(c, cx, top, self.office, self.size, "center")
         c.setFont(name, 10.5)
-        c.drawString(0, office_y, f"经办人：{self.operator}")
-        c.drawString(0, date_y, "参保人签收：")
+        c.drawCentredString(cx, mid, "（盖章）")
+        c.setFont(name, self.size)
+        c.drawCentredString(cx, low, self.when)
+        draw_string(c, 0, top, f"经办人：{self.operator}", 10.5)
+        c.setFont(name, 10.5)
+        c.drawString(0, mid, "参保人签收：")
+        c.drawString(0, low, "签收日期：　　　　年　　月　　日")
         c.setLineWidth(0.5)
-        c.line(66, date_y - 3, 150, date_y - 3)
+        c.line(66, mid - 3, 170, mid - 3)
+
+
+class Receipt(Flowable):
+    """The 回执 the office keeps: below a dashed cut line, serial, name, masked ID, notice kind, signature, date."""
+
+    HEIGHT = 96
+
+    def __init__(self, notice: dict, title: str):
+        super().__init__()
+        person = notice.get("person") or {}
+        self.serial = notice["serial"]
+        self.name = checked(person.get("name") or "—")
+        self.id_text = mask_id(person.get("id_number") or "")
+        self.title = title
+        self.office = checked(notice["office_name"])
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.HEIGHT
+
+    def draw(self):
+        c, name = self.canv, font().fontName
+        h, w = self.HEIGHT, self.width
+        cut = h - 6
+        label = "沿此虚线剪下，回执交回经办机构留存"
+        c.setFont(name, 8)
+        lw = c.stringWidth(label, name, 8)
+        c.saveState()
+        c.setStrokeColor(GREY)
+        c.setLineWidth(0.6)
+        c.setDash(4, 3)
+        c.line(0, cut, (w - lw) / 2 - 6, cut)
+        c.line((w + lw) / 2 + 6, cut, w, cut)
+        c.restoreState()
+        c.setFillColor(GREY)
+        c.drawCentredString(w / 2, cut - 3, label)
+        c.setFillColor(colors.black)
+        c.setFont(name, 12)
+        c.drawCentredString(w / 2, cut - 21, "回　执")
+        c.setFont(name, 10)
+        rows = (f"告知书编号：{self.serial}　　告知书：{self.title}",
+                f"姓名：{self.name}　　公民身份号码：{self.id_text}",
+                "本人已收到上述告知书。　签名：＿＿＿＿＿＿＿＿　日期：　　　　年　　月　　日")
+        y = cut - 39
+        for row in rows:
+            draw_string(c, 6, y, row, 10)
+            y -= 17
+        c.setLineWidth(0.6)
+        c.rect(0, 0, w, cut - 10, stroke=1, fill=0)
+
+
+def mask_id(id_number: str) -> str:
+    """4115**********1237: the 回执 stays at the office, the full number is on the person's copy."""
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:] if len(id_number) > 8 else id_number
 
 
 def _demo_marks(c, doc=None):

@@ -1,7 +1,9 @@
 """退休资格审核结果告知书: statutory month, qualified or not, shortfalls, options, lump-sum quote."""
 
+from decimal import Decimal
+
 from . import fmt
-from .common import according_to, need
+from .common import according_to, months_times, need, standard_line, sum_line
 from .layout import Content
 from .titles import TITLES
 
@@ -9,7 +11,7 @@ TITLE = TITLES["retirement"]
 OPTIONS = {
     "retiree_benefits": "享受职工医保退休人员待遇",
     "continue_paying": "继续按月缴费至最低缴费年限",
-    "lump_sum": "按办理当月缴费标准一次性补缴（趸缴）至最低缴费年限",
+    "lump_sum": "按办理当月缴费标准一次性缴费（趸缴）至最低缴费年限",
     "resident_scheme": "参加城乡居民基本医疗保险",
 }
 _SHORTFALL = {"total": "累计缴费年限", "actual": "实际缴费年限", "in_province": "本省实际缴费年限"}
@@ -46,13 +48,22 @@ def content(notice: dict) -> Content:
     if options and not qualified:
         figures.append(("可选择的办理方式", "\n".join(f"（{i}）{o}" for i, o in enumerate(options, 1))))
     lump = d.get("lump_sum")
-    if lump:
-        figures.append(("一次性补缴测算",
-                        f"{fmt.month_count(lump['months'])} × {fmt.money(lump['monthly_standard'])}"
-                        f" = {fmt.money(lump['amount'])}"))
     diff = d.get("mode_difference")
-    if diff:
+    arithmetic, parts = [], []
+    if lump and lump.get("amount") is not None:
+        figures.append(("一次性缴费（趸缴）测算", f"{fmt.month_count(lump['months'])}，共{fmt.money(lump['amount'])}"))
+        arithmetic += ["月缴费标准：" + standard_line(lump["monthly_base"], lump["rate"], lump["monthly_standard"]),
+                       "补足年限：" + months_times([(lump["monthly_standard"], lump["months"])], lump["amount"])]
+        parts.append(lump["amount"])
+    if diff and diff.get("amount") is not None:
         figures.append(("单建统筹期间差额", f"{fmt.month_count(diff['months'])}，共{fmt.money(diff['amount'])}"))
+        arithmetic.append("单建统筹期间差额：" + months_times([(diff["difference_monthly"], diff["months"])],
+                                                        diff["amount"]))
+        if diff.get("required"):
+            parts.append(diff["amount"])
+    total = d.get("total_due")
+    if len(parts) > 1 and total is not None and sum(Decimal(str(p)) for p in parts) == Decimal(str(total)):
+        arithmetic.append("办理退休应缴合计：" + sum_line(parts, total))
     if d.get("retiree_benefits_from"):
         figures.append(("退休人员待遇起始月份", fmt.month(d["retiree_benefits_from"])))
 
@@ -68,6 +79,12 @@ def content(notice: dict) -> Content:
     else:
         body = f"经审核，您已达到法定退休年龄，但{gaps or '尚不符合退休待遇条件'}，{according_to(d)}，暂不能享受职工医保退休人员待遇。"
     paragraphs = [body + "现将审核结果告知如下。"]
+    key = [_key(d, reached, qualified, month, gaps)]
+    if total is not None and not qualified and reached:
+        text = f"办理退休须一次性缴费（趸缴）{fmt.money(total)}"
+        if d.get("pay_by"):
+            text += f"（按{fmt.month(d['pay_by'])}缴费标准计算，{fmt.day(d['pay_by'])}前缴纳有效）"
+        key.append(text + "，或按下列其他方式办理。" if len(options) > 1 else text + "。")
     closing = []
     chosen = d.get("options") or []
     if d.get("retiree_benefits_from"):
@@ -76,11 +93,21 @@ def content(notice: dict) -> Content:
         closing.append("请按月足额缴费；达到法定退休年龄后，可到经办窗口申请办理职工医保退休待遇确认。")
     elif len(chosen) > 1:
         text = "请在上述办理方式中选择一种，到经办窗口办理"
-        text += "；选择一次性补缴的，另行出具一次性补缴（趸缴）通知书。" if "lump_sum" in chosen else "。"
+        text += "；选择一次性缴费的，另行出具一次性缴费（趸缴）通知书。" if "lump_sum" in chosen else "。"
         closing.append(text)
     elif chosen:
         closing.append("请按上述方式到经办窗口办理。")
-    return Content(TITLE, paragraphs, figures, closing)
+    return Content(TITLE, paragraphs, figures, closing, key_facts=key, arithmetic=arithmetic)
+
+
+def _key(d: dict, reached: bool, qualified: bool, month: str, gaps: str) -> str:
+    if qualified:
+        start = d.get("retiree_benefits_from")
+        return "符合享受职工医保退休人员待遇条件" + (f"，自{fmt.month(start)}起享受退休人员待遇" if start else "") + \
+            "，退休后不再缴纳基本医疗保险费。"
+    if not reached:
+        return f"尚未达到法定退休年龄（法定退休年月：{fmt.month(month)}）。" + (f"按现有缴费记录，{gaps}。" if gaps else "")
+    return f"暂不符合享受职工医保退休人员待遇条件：{gaps or '尚不符合规定条件'}。"
 
 
 def _result(reached: bool, qualified: bool) -> str:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from .fonts import checked, font, width
+from .fonts import checked, font, runs, width
 
 # Characters that may not begin a line (GB/T 15834 punctuation that closes or follows).
 NO_START = set("，。、；：？！）》」』】〕〉’”…—·％%,.;:?!)]}")
@@ -142,7 +142,13 @@ class Text(Flowable):
             t.setFont(font().fontName, self.size)
             if self.bold:
                 t.setTextRenderMode(2)
-            if gap:
+            parts = runs(line)
+            if len(parts) > 1 or (parts and parts[0][0] != font().fontName):
+                # a rare character from the fallback font: runs in their fonts, no letter-spacing
+                for name, piece in parts:
+                    t.setFont(name, self.size)
+                    t.textOut(piece)
+            elif gap:
                 # Spread the slack between characters but not inside a number such as 1,234.56:
                 # the character spacing is on only for the last character of each piece.
                 for piece in pieces:

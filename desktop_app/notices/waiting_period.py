@@ -1,7 +1,8 @@
-"""待遇享受等待期告知书: first paid month, waiting months, benefit start, and what a missed month means."""
+"""待遇享受等待期告知书: when benefits start, what to pay each month and how, and what a missed month means."""
 
 from . import fmt
-from .common import according_to, missed_payment, need, not_applicable
+from .common import (according_to, channels_sentence, contribution_rows, due_sentence, large_expense,
+                     missed_payment, need, not_applicable)
 from .layout import Content
 from .titles import TITLES
 
@@ -15,26 +16,40 @@ _REASON = {
 
 def content(notice: dict) -> Content:
     decision = notice["decision"]
+    contribution = notice.get("contribution")
     first, months, start, reason = _period(decision)
     last = fmt.add_months(start, -1)
     place = notice["jurisdiction_name"]
     opening = {
-        "first_enrolment": f"您自{fmt.month(first)}起以灵活就业人员身份在{place}参加职工基本医疗保险并缴费",
+        "first_enrolment": f"您自{fmt.month(first)}起以灵活就业人员身份在{place}参加职工基本医疗保险",
         "lapse": f"您中断缴纳职工基本医疗保险费超过规定期限，自{fmt.month(first)}起在{place}重新缴费",
         "transfer": f"您的基本医疗保险关系转入{place}，转移接续前中断缴费超过规定期限，自{fmt.month(first)}起在本地缴费",
     }[reason]
-    paragraphs = [f"{opening}。{according_to(decision)}，设置{months}个月待遇享受等待期，现将有关事项告知如下。"]
+    paragraphs = [f"{opening}。{according_to(decision)}，设置{months}个月待遇享受等待期（{_REASON[reason]}），"
+                  "现将有关事项告知如下。"]
+    cycle = notice.get("payment_cycle") or decision.get("payment_cycle")
+    key = [f"自{fmt.month(start)}起享受职工医保待遇（等待期{fmt.month(first)}至{fmt.month(last)}，共{months}个月）。"]
+    if contribution and contribution.get("monthly_amount") is not None:
+        key.append(f"每月应缴基本医疗保险费{fmt.money(contribution['monthly_amount'])}，{due_sentence(cycle)}。")
+        _, extra = large_expense(contribution)
+        if extra:
+            key.append(extra)
+    key.append("请按时足额缴费；未按时缴费的后果见下文。")
     figures = [
-        ("等待期起算月份", fmt.month(first)),
-        ("设置等待期的原因", _REASON[reason]),
         ("待遇享受等待期", f"{months}个月（{fmt.month(first)}至{fmt.month(last)}）"),
-        ("开始享受待遇月份", f"{fmt.month(start)}（等待期内按月足额缴费的）"),
+        ("开始享受待遇月份", f"{fmt.month(start)}（等待期内按时足额缴费的）"),
     ]
+    rows, arithmetic = contribution_rows(contribution)
+    figures += rows
     note, citations = missed_payment(decision)
-    closing = [f"等待期内请按月足额缴纳基本医疗保险费，等待期满后自{fmt.month(start)}起按规定享受职工基本医疗保险待遇。"]
+    pay, channel_citations = channels_sentence(notice)
+    closing = [pay] if pay else []
     if note:
         closing.append(f"未按时缴费的后果：{note}")
-    return Content(TITLE, paragraphs, figures, closing, citations)
+    return Content(TITLE, paragraphs, figures, closing, citations + channel_citations, key_facts=key,
+                   arithmetic=arithmetic, decisions=[contribution] if contribution else [],
+                   # a back payment's late fee is in the timeline's trace, but this notice does not charge one
+                   skip_parameters=("late_fee_daily_rate",))
 
 
 def _period(decision: dict) -> tuple[str, int, str, str]:

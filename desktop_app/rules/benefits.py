@@ -127,7 +127,9 @@ def decide_back_payment(ctx: Context, case: dict) -> dict:
     for m in to_pay:
         days = (pay_on - cycles.due(m).last_day).days if kinds[m] in ("arrears", "lapsed") else 0
         fee = fen(standards[m].amount * rate * days) if rate is not None and days > 0 else Decimal(0)
-        lines.append({"month": str(m), "monthly_standard": money_str(standards[m].amount),
+        # base and rate with each month's standard: the notice prints base × rate = standard for each one
+        lines.append({"month": str(m), "monthly_base": money_str(standards[m].base), "rate": plain(standards[m].rate),
+                      "monthly_standard": money_str(standards[m].amount),
                       "due_on": cycles.due(m).last_day.isoformat(), "late_days": max(days, 0),
                       "late_fee": money_str(fee), "arrears": kinds[m] == "arrears", "kind": kinds[m]})
     amount = sum((standards[m].amount for m in to_pay), Decimal(0))

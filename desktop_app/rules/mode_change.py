@@ -4,7 +4,7 @@ from __future__ import annotations
 from .context import Context
 from .errors import RuleError
 from .inputs import bool_field, int_field
-from .money import fen, money_str
+from .money import fen, money_str, plain
 from .months import Month
 
 
@@ -26,6 +26,10 @@ def decide_mode_change(ctx: Context, case: dict) -> dict:
     out = {"pooling_only_months": months, "at_retirement": at_retirement,
            "monthly_base": money_str(with_account.base),
            "standard_with_account": money_str(with_account.amount), "standard_pooling_only": money_str(pooling.amount),
+           "base_pooling_only": money_str(pooling.base), "rate_with_account": plain(with_account.rate),
+           "rate_pooling_only": plain(pooling.rate),
+           # priced at the month handled (按办理当月的缴费标准): the amount holds to that month's last day
+           "pay_by": now.last_day.isoformat(),
            "difference_monthly": money_str(diff), "amount": money_str(diff * months),
            # 信阳 第六条: account benefits from the next month, none credited for the paid-back period;
            # 吉林（五）: the account is credited once after the payment and the change completes.

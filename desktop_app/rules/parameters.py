@@ -16,7 +16,7 @@ from .registry import PARAMS, parse_value
 
 FOLDER = Path(__file__).with_name("parameters")
 _FILE_KEYS = {"description", "unit", "values", "note"}
-_VALUE_KEYS = {"value", "reference", "verified", "note"}
+_VALUE_KEYS = {"value", "reference", "verified", "note", "confirm"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -28,6 +28,9 @@ class Dated:
     verified: dt.date | None = None
     demo: bool = False
     origin: str = "shipped"   # shipped | office | case
+    # A shipped value the documents do not fix (e.g. 信阳's late-fee rate): what the office must confirm. Decisions
+    # use it, but no notice is printed with it until the office enters its own value (services.parameters).
+    confirm: str = ""
 
 
 @dataclass
@@ -75,7 +78,7 @@ def load_file(path: Path) -> tuple[str, list[Dated]]:
         except RuleError as e:
             raise ParameterFileError(f"{where}: {e.message}") from None
         out.append(Dated(_as_date(start, where), value, str(entry["reference"]).strip(),
-                         _as_date(entry["verified"], where)))
+                         _as_date(entry["verified"], where), confirm=str(entry.get("confirm") or "").strip()))
     return name, sorted(out, key=lambda d: d.start)
 
 
@@ -146,9 +149,12 @@ def value_text(value: Decimal | Month) -> str:
 
 
 def trace_entry(name: str, d: Dated) -> dict:
-    return {"name": name, "label": PARAMS[name].label, "value": value_text(d.value),
-            "effective": None if d.origin == "case" else d.start.isoformat(),
-            "source": d.source, "demo": d.demo}
+    entry = {"name": name, "label": PARAMS[name].label, "value": value_text(d.value),
+             "effective": None if d.origin == "case" else d.start.isoformat(),
+             "source": d.source, "demo": d.demo}
+    if d.confirm:
+        entry["unconfirmed"] = d.confirm   # only then: older decisions and the case format stay as they were
+    return entry
 
 
 def parameter_catalogue(jurisdiction: str) -> list[ParameterInfo]:
@@ -160,6 +166,6 @@ def parameter_catalogue(jurisdiction: str) -> list[ParameterInfo]:
     for name in j.parameters:
         p = PARAMS[name]
         out.append(ParameterInfo(name, p.label, p.unit, p.label, [
-            {"from": d.start, "value": d.value, "source": d.source, "verified": d.verified}
+            {"from": d.start, "value": d.value, "source": d.source, "verified": d.verified, "confirm": d.confirm}
             for d in values.get(name, ())]))
     return out

@@ -145,7 +145,11 @@ def decide_retirement(ctx: Context, case: dict) -> dict:
     parts = [x["amount"] for x in (lump, mode_diff if diff_due else None) if x and x.get("amount") is not None]
     if parts:
         total_due = money_str(sum((Decimal(a) for a in parts), Decimal(0)))
+    # Priced at the standard of the month handled (信阳 第十二条 按办理当月的缴费标准; elsewhere the office's reading):
+    # the amount holds to that month's last day, and a later payment is priced again.
+    priced = any(x and x.get("amount") is not None for x in (lump, mode_diff))
     return ctx.result(
+        pay_by=now.last_day.isoformat() if priced else None,
         mode=mode, retirement_age_months=age_months,
         retirement_age=f"{age_months // 12}岁" + (f"{age_months % 12}个月" if age_months % 12 else ""),
         retirement_month=str(retire), age_reached=reached, qualified=qualified,

@@ -5,7 +5,7 @@ from .context import Context
 from .contribution import MODES, check_mode, standard
 from .errors import RuleError, invalid
 from .inputs import bool_field, choice_field, int_field, month_field, req
-from .money import money_str
+from .money import money_str, plain
 from .months import Month, month_range
 from .notes import missed_payment_note
 
@@ -46,12 +46,12 @@ def decide_transfer(ctx: Context, case: dict) -> dict:
     if j.has("transfer_press") and retro:
         ctx.cite("transfer_press")
     waiting = 0 if continuous else int(ctx.num("waiting_months_first", max(first, Month.of(j.in_force)).first_day))
-    back_pay_amount = monthly_standard = None
+    back_pay_amount = monthly_standard = monthly_base = rate = None
     if back_pay:
         # Paid back at the standard of the region transferred into, as handled on `date` (吉林（九）).
         try:
             s = standard(ctx, mode, Month.of(ctx.date))
-            monthly_standard = money_str(s.amount)
+            monthly_standard, monthly_base, rate = money_str(s.amount), money_str(s.base), plain(s.rate)
             back_pay_amount = money_str(s.amount * len(back_pay))
         except RuleError as e:  # the decision stands without a price when the standard is not known yet
             if e.code not in ("missing_parameter", "no_policy_in_force"):
@@ -61,7 +61,7 @@ def decide_transfer(ctx: Context, case: dict) -> dict:
     return ctx.result(
         gap_months=len(gap), gap_days=gap_days, continuous=continuous,
         back_pay_months=[str(m) for m in back_pay], back_pay_amount=back_pay_amount,
-        monthly_standard=monthly_standard, mode=mode, waiting_months=waiting,
+        monthly_standard=monthly_standard, monthly_base=monthly_base, rate=rate, mode=mode, waiting_months=waiting,
         first_month_here=str(first), benefit_start=str(first + waiting), retroactive_months=[str(m) for m in retro],
         recognized_months=recognised_before + len(back_pay),
         recognized_years=round((recognised_before + len(back_pay)) / 12, 2),

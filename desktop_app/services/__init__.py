@@ -13,6 +13,9 @@ session.py      Session(db, path, office: Office(jurisdiction, name), operator, 
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
                 demo_data_path() -> Path         (demo.sqlite3 beside it)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
+                get_office_contact(session) -> OfficeContact(address, phone, channels, review_body, court) ;
+                set_office_contact(session, address, phone, channels, review_body, court)   (printed on notices;
+                    a real notice is refused while address, phone, review body or court is empty)
                 get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
 people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (pages for a list that
                     fetches more as it scrolls)
@@ -33,12 +36,24 @@ retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
                 add_correction(session, person_id, kind, months, reason, today) -> int
                 void_correction(session, correction_id, reason, today) -> int
                 decide_retirement(session, person_id, today) -> dict ; save_retirement(...) -> int
-notices.py      issue_notice(session, person_id, kind, decision, today, render, replaces=None, decision_id=None)
-                    -> IssuedNotice(serial, pdf, sha256)
+notices.py      issue_notice(session, person_id, kind, decision, today, render, replaces=None, decision_id=None,
+                    related=None, certificate=None) -> IssuedNotice(serial, pdf, sha256)
+                    kinds: waiting_period, lump_sum (arrears, transfer gap), retirement_lump_sum (趸缴), transfer,
+                    retirement, mode_change, transfer_out (参保缴费凭证); related {"next_month": the back_payment
+                    decision for paying next month (required with arrears), "contribution": the month's contribution
+                    (looked up when not given)}; a shipped parameter marked `confirm` that the office has not entered
+                    stops a real notice (a 示例 one prints)
                 reprint_notice(session, serial) -> bytes ; notice_inputs(session, serial) -> dict
+                record_receipt(session, serial, returned_on, today) -> dict   (the signed 回执 came back; once)
+                notices_for_person(session, person_id) -> list[dict]   (with receipt_returned_on)
                 (the counter calls desktop_app.notices.issue.issue_notice, which passes the renderer)
-                notices_for_person(session, person_id) -> list[dict]
+                转出 凭证: desktop_app.notices.issue.issue_transfer_certificate(session, person_id, today, periods,
+                    last_paid_month, mode=None, transfer_to="", recognized_months=None) with plain data:
+                    periods [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] insured here (content:
+                    desktop_app.notices.transfer_out.certificate / .content)
 parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
+                unconfirmed_parameters(session, jurisdiction=None) -> list[ParameterRow]   (shipped values waiting
+                    for the office's confirmation: entering a value from that date on confirms it)
                 set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)
                 parameter_change_impact(session, name, valid_from, jurisdiction=None) -> int
 audit_log.py    verify_chain(session) -> store.audit.ChainCheck ; audit_entries(session, limit=200) -> list[dict]

@@ -22,7 +22,7 @@ from desktop_app.services.payments import contribution_case, record_months
 from desktop_app.services.retirement import add_correction, save_retirement
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
 from desktop_app.services.session import load_office, open_session
-from desktop_app.services.settings import set_office, set_setting
+from desktop_app.services.settings import set_office, set_office_contact, set_setting
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.services.transfer import TransferForm, save_transfer
 
@@ -34,6 +34,9 @@ OFFICES = {"huainan": "淮南市医疗保障局田家庵分局（示例）", "ji
 SCENARIOS = {"waiting": 12, "regular": 28, "arrears_paid_back": 10, "in_arrears": 10, "lapsed": 8,
              "lapsed_resumed": 6, "transfer_in": 8, "transfer_over_limit": 4, "near_retirement": 8,
              "short_of_years": 6}
+# What the notices print about the office: invented, like every demo value.
+DEMO_CONTACT = {"address": "示例路1号政务服务中心医保窗口（示例）", "phone": "0376-0000000",
+                "channels": [], "review_body": "示例区人民政府", "court": "示例区人民法院"}
 REGIONS = ("郑州市", "合肥市", "武汉市", "杭州市", "沈阳市", "上海市")
 IN_PROVINCE = {"huainan": "合肥市", "jiangsu": "苏州市", "jilin": "吉林市", "xinyang": "郑州市"}
 
@@ -209,6 +212,7 @@ def build_demo_database(path: Path, today: date, render: Render | None = None,
     session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
     try:
         set_office(session, jurisdiction, OFFICES[jurisdiction])
+        set_office_contact(session, **DEMO_CONTACT)
         set_setting(session, "demo", True)
         b = _Builder(session, today, render)
         enter_demo_parameters(session, jurisdiction, today)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from desktop_app.glyphs import unprintable
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_str, require_office
@@ -19,7 +20,8 @@ CATEGORIES = {"self_employed": "个体工商户（无雇工）", "part_time": "�
               "freelancer": "自由职业者", "other": "其他灵活就业人员"}
 PLACES = {"hukou": "户籍", "residence": "居住地", "residence_permit": "居住证", "employment": "就业地",
           "hkmt_residence_permit": "港澳台居民居住证"}
-_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·•A-Za-z .\-]{2,30}$")
+# Any CJK ideograph: the BMP blocks and Extensions B–I in planes 2 and 3 (GB 18030-2022 names such as 𠮷, 䶮, 𪚥).
+_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003FFFF·•A-Za-z .\-]{2,30}$")
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 # Reasons (rule codes) -> the form field the clerk looks at.
 _REASON_FIELDS = {"employer_insured": "employer_insured", "no_local_tie": "places",
@@ -110,6 +112,10 @@ def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str
         raise InputError("name", "请填写姓名")
     if not _NAME.match(name):
         raise InputError("name", "姓名应为2至30个汉字（少数民族姓名可含“·”）")
+    missing = unprintable(name)
+    if missing:  # an ideograph no bundled font has: it would show as a box and print blank
+        raise InputError("name", f"“{''.join(missing)}”是规范汉字，但本程序的字库尚未收录此字，无法显示和打印，"
+                                 "暂不能登记；请联系系统管理员更新字库")
     if form.phone and not _PHONE.match(form.phone.strip()):
         raise InputError("phone", "联系电话应为11位手机号码或带区号的固定电话")
     if form.category not in CATEGORIES:

@@ -29,6 +29,7 @@ class ParameterRow:
     jurisdiction: str = ""
     entered_by: str | None = None
     entered_at: str | None = None
+    confirm: str = ""   # a shipped value the office must confirm before a notice rests on it (what to confirm)
 
 
 def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[ParameterRow]:
@@ -42,13 +43,27 @@ def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[Pa
     for info in parameter_catalogue(jurisdiction):
         for v in info.values:
             out.append(ParameterRow(info.name, info.label, info.unit, v["from"], _plain(v["value"]),
-                                    v["source"], "shipped", False, jurisdiction))
+                                    v["source"], "shipped", False, jurisdiction, confirm=v.get("confirm") or ""))
         for r in office:
             if r["name"] == info.name:
                 out.append(ParameterRow(info.name, info.label, info.unit, date.fromisoformat(r["valid_from"]),
                                         r["value"], r["source"], "office", bool(r["demo"]), jurisdiction,
                                         r["entered_by"], r["entered_at"]))
     return sorted(out, key=lambda r: (r.name, r.valid_from, r.origin == "office"))
+
+
+def unconfirmed_parameters(session: Session, jurisdiction: str | None = None) -> list[ParameterRow]:
+    """Shipped values the office has not confirmed yet: no notice is printed with them (a 示例 one aside) until the
+    office enters its own value in force from that date on (the same figure is fine). Entering is confirming."""
+    rows = parameter_rows(session, jurisdiction)
+    pending = []
+    for row in rows:
+        if row.origin != "shipped" or not row.confirm:
+            continue
+        confirmed = any(r.origin == "office" and r.name == row.name and r.valid_from <= row.valid_from for r in rows)
+        if not confirmed:
+            pending.append(row)
+    return pending
 
 
 def _plain(value) -> str:

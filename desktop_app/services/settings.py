@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import SYSTEM_ROLE, Office, Session, load_office
@@ -31,6 +34,63 @@ def set_office(session: Session, jurisdiction: str, name: str) -> Office:
         settings_store.put(session.db, session.stamp(), {"office_jurisdiction": jurisdiction, "office_name": name})
     session.office = load_office(session.db)
     return session.office
+
+
+@dataclass(frozen=True)
+class OfficeContact:
+    """What every notice prints besides the office's name: the address and 咨询电话, the office's payment channels,
+    and where a person who disagrees asks for 行政复议 or brings 行政诉讼."""
+
+    address: str = ""
+    phone: str = ""
+    channels: list[str] = field(default_factory=list)
+    review_body: str = ""
+    court: str = ""
+
+    def missing(self) -> list[str]:
+        """The Chinese names of what a real (not 示例) notice still needs."""
+        labels = {"address": "经办机构地址", "phone": "咨询电话", "review_body": "受理行政复议申请的机关",
+                  "court": "受理行政诉讼的人民法院"}
+        return [label for key, label in labels.items() if not getattr(self, key)]
+
+    def as_notice(self) -> dict:
+        return {"address": self.address, "phone": self.phone, "channels": list(self.channels),
+                "review_body": self.review_body, "court": self.court}
+
+
+_PHONE = re.compile(r"^[0-9（）()\-—、,，/ 转]{5,60}$")
+
+
+def get_office_contact(session: Session) -> OfficeContact:
+    get = lambda key: settings_store.get(session.db, key)  # noqa: E731
+    return OfficeContact(get("office_address") or "", get("office_phone") or "", list(get("office_channels") or []),
+                         get("office_review_body") or "", get("office_court") or "")
+
+
+def set_office_contact(session: Session, address: str, phone: str, channels: list[str] | str, review_body: str,
+                       court: str) -> OfficeContact:
+    """设置告知书上的联系方式、缴费渠道和救济途径 (管理员). Channels: a list, or text with one channel a line.
+    Empty values are allowed (a notice then refuses to print until they are filled); bad ones are refused."""
+    require(session, "admin")
+    address, phone = (address or "").strip(), (phone or "").strip()
+    review_body, court = (review_body or "").strip(), (court or "").strip()
+    if isinstance(channels, str):
+        channels = channels.splitlines()
+    channels = [c.strip().strip("；;、，,") for c in channels or [] if c and c.strip().strip("；;、，,")]
+    if len(address) > 100:
+        raise InputError("office_address", "地址最长100个字")
+    if phone and not _PHONE.match(phone):
+        raise InputError("office_phone", "咨询电话只能含数字、“-”、括号和“转”，如 0376-6229999")
+    if len(channels) > 10 or any(len(c) > 60 for c in channels):
+        raise InputError("office_channels", "缴费渠道最多10项，每项不超过60个字")
+    for key, value in (("office_review_body", review_body), ("office_court", court)):
+        if len(value) > 60:
+            raise InputError(key, "名称最长60个字")
+    with atomic(session.db):
+        settings_store.put(session.db, session.stamp(), {
+            "office_address": address, "office_phone": phone, "office_channels": channels,
+            "office_review_body": review_body, "office_court": court})
+    return get_office_contact(session)
 
 
 def get_setting(session: Session, key: str):

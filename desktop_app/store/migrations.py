@@ -364,3 +364,18 @@ def m007_person_terms(db: Database) -> None:
         )""",
         "CREATE INDEX idx_mode_differences_person ON mode_differences (person_id)",
     )
+
+
+@MIGRATIONS()
+def m008_notice_receipts(db: Database) -> None:
+    """The 回执 of a notice coming back signed (issue 14): one row per notice, beside the archived PDF it leaves alone."""
+    _run(
+        db,
+        """CREATE TABLE notice_receipts (
+            id INTEGER PRIMARY KEY,
+            serial TEXT NOT NULL UNIQUE REFERENCES notices (serial),
+            returned_on TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+    )

@@ -45,10 +45,24 @@ def by_serial(db: Database, serial: str) -> dict | None:
 
 
 def for_person(db: Database, person_id: int) -> list[dict]:
-    """Without the PDF bytes: a list for the screen."""
+    """Without the PDF bytes: a list for the screen, with the day its 回执 came back (None while it has not)."""
     return list(db.query(
-        "SELECT id, serial, kind, decision_id, sha256, replaces, issued_on, operator FROM notices"
-        " WHERE person_id = ? ORDER BY id", [person_id]))
+        "SELECT n.id, n.serial, n.kind, n.decision_id, n.sha256, n.replaces, n.issued_on, n.operator,"
+        " r.returned_on AS receipt_returned_on, r.operator AS receipt_operator FROM notices n"
+        " LEFT JOIN notice_receipts r ON r.serial = n.serial WHERE n.person_id = ? ORDER BY n.id", [person_id]))
+
+
+def receipt(db: Database, serial: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM notice_receipts WHERE serial = ?", [serial]))
+    return rows[0] if rows else None
+
+
+def insert_receipt(db: Database, stamp: Stamp, serial: str, returned_on: str) -> int:
+    """The signed 回执 of notice `serial` is back (inside the caller's transaction, with its audit entry)."""
+    cursor = db.execute("INSERT INTO notice_receipts (serial, returned_on, operator, recorded_at) VALUES (?, ?, ?, ?)",
+                        [serial, returned_on, stamp.operator, stamp.at])
+    audit.append(db, stamp, "notice.receipt", f"notices:{serial}", None, {"serial": serial, "returned_on": returned_on})
+    return cursor.lastrowid
 
 
 def same_decision(db: Database, person_id: int, kind: str, decision: dict, decision_id: int | None) -> dict | None:

@@ -23,6 +23,12 @@ SETTINGS = {
     for s in (
         Setting("office_jurisdiction", None, "本经办机构所属统筹地区"),
         Setting("office_name", "", "经办机构名称（打印在告知书上）"),
+        # What an official notice carries (issue 14): where to come, whom to call, how to pay, where to appeal.
+        Setting("office_address", "", "经办机构地址"),
+        Setting("office_phone", "", "咨询电话"),
+        Setting("office_channels", [], "缴费渠道（每行一项）"),
+        Setting("office_review_body", "", "受理行政复议申请的机关"),
+        Setting("office_court", "", "受理行政诉讼的人民法院"),
         Setting("idle_lock_minutes", 10, "无操作自动锁定（分钟）"),
         Setting("login_lock_minutes", 15, "连续5次密码错误后账户锁定（分钟）"),
         Setting("backup_folder", "", "自动备份文件夹（U盘或网络共享文件夹）"),

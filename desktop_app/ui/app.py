@@ -76,7 +76,9 @@ def setup_application(app: QApplication) -> QApplication:
     app.setOrganizationName("flexins-desk")
     families = register_fonts()
     if families:
+        # WenQuanYi Micro Hei first; BabelStone Han supplies the rare ideographs (Extensions A–H) it lacks
         font = QFont(families[0], FONT_POINT_SIZE)
+        font.setFamilies(sorted(families, key=lambda f: "WenQuanYi" not in f))
         app.setFont(font)
     app._flexins_translator = install_translator(app)  # keep a reference
     app.setWindowIcon(app_icon())

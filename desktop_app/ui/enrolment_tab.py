@@ -243,7 +243,9 @@ class EnrolmentTab(CounterTab):
         """待遇享受等待期告知书 for the person just enrolled (the benefit timeline decided at enrolment)."""
         if self.enrolment is None or self.person_id != self.enrolment.person_id:
             return None
-        return self.issue_and_show("waiting_period", self.enrolment.preview.decisions["benefit_timeline"])
+        decisions = self.enrolment.preview.decisions
+        return self.issue_and_show("waiting_period", decisions["benefit_timeline"],
+                                   related={"contribution": decisions.get("contribution")})
 
     def clear(self) -> None:
         ui = self.ui

@@ -348,7 +348,8 @@ class MainWindow(QMainWindow):
         """The person's notices, for a byte-identical reprint from the archive."""
         if self.person_id is None:
             return None
-        self.notices_dialog = NoticesDialog(self.session, self.person_id, self.ui.person_label.text(), self)
+        self.notices_dialog = NoticesDialog(self.session, self.person_id, self.ui.person_label.text(), self,
+                                            clock=self.clock)
         self.notices_dialog.open()
         return self.notices_dialog
 

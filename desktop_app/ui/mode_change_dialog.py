@@ -66,7 +66,7 @@ class ModeChangeDialog(QDialog):
         self.changed.emit(self.person_id)
 
     def print_notice(self):
-        """The 一次性补缴通知书 for the difference (the rule module's mode_change decision)."""
+        """The notice of the difference to pay (the rule module's mode_change decision)."""
         if self.quote is None or self.quote.decision is None or self.issue is None:
             return None
-        return self.issue("lump_sum", self.quote.decision)
+        return self.issue("mode_change", self.quote.decision)

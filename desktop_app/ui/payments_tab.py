@@ -361,7 +361,9 @@ class PaymentsTab(CounterTab):
     def print_lump_sum_notice(self):
         if self.quote is None:
             return None
-        return self.issue_and_show("lump_sum", self.quote.decision)
+        # the notice prints the screen's comparison: paying today and paying next month
+        return self.issue_and_show("lump_sum", self.quote.decision,
+                                   related={"next_month": self.quote.decision_next_month})
 
     def print_waiting_notice(self):
         if self.current_ledger is None or self.current_ledger.decision is None:

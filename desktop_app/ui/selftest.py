@@ -82,7 +82,8 @@ def run(outdir: Path, app: QApplication) -> dict:
     from desktop_app.services.notices import notices_for_person
     from desktop_app.services.payments import ledger
     from desktop_app.services.session import open_session
-    from desktop_app.services.settings import set_office
+    from desktop_app.services.demo import DEMO_CONTACT
+    from desktop_app.services.settings import set_office, set_office_contact
     from desktop_app.ui.main_window import MainWindow
 
     outdir = Path(outdir).resolve()
@@ -95,6 +96,7 @@ def run(outdir: Path, app: QApplication) -> dict:
         _fresh(database)
         session = open_session(database, operator="自检")
         set_office(session, *OFFICE)
+        set_office_contact(session, **DEMO_CONTACT)
         enter_demo_parameters(session, OFFICE[0], BUSINESS_DAY)
         window = MainWindow(session, demo=True, clock=lambda: BUSINESS_DAY)
         window.resize(1366, 768)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QVBoxLayout
 from desktop_app.rules import JURISDICTIONS, RuleError, parameter_catalogue
 from desktop_app.services.errors import InputError
 from desktop_app.services.parameters import (parameter_change_impact, parameter_coverage, parameter_rows,
-                                             set_parameter)
-from desktop_app.services.settings import get_office, set_office
+                                             set_parameter, unconfirmed_parameters)
+from desktop_app.services.settings import get_office, get_office_contact, set_office, set_office_contact
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import date_text, month_ranges_text
@@ -97,6 +97,7 @@ class SettingsDialog(QDialog):
         self.ui.value_edit.returnPressed.connect(self.add_parameter)
         self.ui.source_edit.returnPressed.connect(self.add_parameter)
         self.ui.close_button.clicked.connect(self.accept)
+        self._setup_notice_info()
         self._load_jurisdiction()
         self.resize(1100, 680)
 
@@ -204,3 +205,43 @@ class SettingsDialog(QDialog):
             f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}{gaps}")
         self.ui.parameter_result_label.setStyleSheet("color: #8a5300;" if gaps.startswith("仍缺少") else "color: #1b5e20;")
         self._show_unit()  # the next period still without a value, and the date it starts
+
+    # -- 告知书信息: address, 咨询电话, channels, where to appeal; values that wait for the office's confirmation --
+    def _setup_notice_info(self) -> None:
+        contact = get_office_contact(self.session)
+        self.ui.office_address_edit.setText(contact.address)
+        self.ui.office_phone_edit.setText(contact.phone)
+        self.ui.office_review_body_edit.setText(contact.review_body)
+        self.ui.office_court_edit.setText(contact.court)
+        self.ui.office_channels_edit.setPlainText("\n".join(contact.channels))
+        self.ui.notice_info_save_button.clicked.connect(self.save_notice_info)
+        self.ui.jurisdiction_combo.currentIndexChanged.connect(self._show_pending)
+        self.ui.add_parameter_button.clicked.connect(self._show_pending)  # after the value is added
+        self._show_pending()
+
+    def _show_pending(self) -> None:
+        key = self.jurisdiction()
+        pending = unconfirmed_parameters(self.session, key) if key else []
+        if pending:
+            self.ui.notice_info_label.setText(
+                "待本机构确认：" + "；".join(f"{p.label} {p.value}（自{date_text(p.valid_from)}起）" for p in pending)
+                + "。在下方参数表中录入本机构确认的数值后，才能出具依据它的告知书。")
+            self.ui.notice_info_label.setToolTip("\n".join(p.confirm for p in pending))
+            self.ui.notice_info_label.setStyleSheet("color: #8a4b00;")
+        else:
+            self.ui.notice_info_label.setText("")
+
+    def save_notice_info(self) -> None:
+        self.errors.clear()
+        ui = self.ui
+        try:
+            contact = set_office_contact(self.session, ui.office_address_edit.text(), ui.office_phone_edit.text(),
+                                         ui.office_channels_edit.toPlainText(), ui.office_review_body_edit.text(),
+                                         ui.office_court_edit.text())
+        except InputError as error:
+            self.errors.show(error)
+            return
+        missing = contact.missing()
+        text = "已保存告知书信息。" + (f"尚未填写：{'、'.join(missing)}。" if missing else "")
+        ui.notice_info_label.setText(text)
+        ui.notice_info_label.setStyleSheet("color: #1b5e20;" if not missing else "color: #8a4b00;")

@@ -107,19 +107,20 @@ class CounterTab(QWidget):
         return True
 
     def issue_and_show(self, kind: str, decision: dict, decision_id: int | None = None,
-                       replaces: str | None = None, ask: bool = True):
+                       replaces: str | None = None, ask: bool = True, related: dict | None = None):
         """Issue (archive) a notice through the service, then open the print preview. A notice already issued
-        for the same decision is not issued twice: the clerk chooses 重印 (the archived original) or 更正."""
+        for the same decision is not issued twice: the clerk chooses 重印 (the archived original) or 更正.
+        `related`: decisions the notice also prints (paying next month instead, this month's contribution)."""
         from desktop_app.notices.issue import issue_notice, notice_citations
         from desktop_app.services.notices import earlier_notice
 
         if ask and replaces is None:
             earlier = earlier_notice(self.session, self.person_id, kind, decision, decision_id)
             if earlier is not None:
-                return self._ask_reprint_or_correct(kind, decision, decision_id, earlier)
+                return self._ask_reprint_or_correct(kind, decision, decision_id, earlier, related)
         try:
             issued = issue_notice(self.session, self.person_id, kind, decision, self.clock(),
-                                  decision_id=decision_id, replaces=replaces)
+                                  decision_id=decision_id, replaces=replaces, related=related)
         except InputError as error:
             self.fail(error)
             return None
@@ -134,7 +135,8 @@ class CounterTab(QWidget):
         dialog.open()  # window-modal without blocking the caller
         return dialog
 
-    def _ask_reprint_or_correct(self, kind: str, decision: dict, decision_id, earlier: dict) -> QMessageBox:
+    def _ask_reprint_or_correct(self, kind: str, decision: dict, decision_id, earlier: dict,
+                                related: dict | None = None) -> QMessageBox:
         from desktop_app.notices.issue import notice_citations
         from desktop_app.services.notices import reprint_notice
         from desktop_app.services.permissions import may
@@ -163,7 +165,7 @@ class CounterTab(QWidget):
                     return
                 self._preview(kind, pdf, earlier["serial"], notice_citations(self.session, earlier["serial"]), True)
             elif button is correct:
-                self.issue_and_show(kind, decision, decision_id, replaces=earlier["serial"])
+                self.issue_and_show(kind, decision, decision_id, replaces=earlier["serial"], related=related)
 
         box.buttonClicked.connect(chosen)
         box.open()

@@ -153,9 +153,22 @@ class TransferTab(DecisionTab):
         return self.out_decision
 
     def print_certificate(self):
-        if self.out_decision is None:
+        """参保缴费凭证 for the transfer out just done (archived like every notice)."""
+        from desktop_app.notices.issue import issue_transfer_certificate, notice_citations
+
+        d = self.out_decision
+        if d is None:
             return None
-        return self.issue_and_show("transfer_out", self.out_decision, self.out_decision_id)
+        person = get_person(self.session, self.person_id)
+        try:
+            issued = issue_transfer_certificate(self.session, self.person_id, self.clock(), d["periods"],
+                                                d["last_month"], mode=person.mode,
+                                                transfer_to=f"{d['to_province']}{d['to_region']}",
+                                                recognized_months=d["total_months"])
+        except InputError as error:
+            self.fail(error)
+            return None
+        return self._preview("transfer_out", issued.pdf, issued.serial, notice_citations(self.session, issued.serial))
 
     def _clear_decision(self) -> None:
         self.decision = None
