@@ -17,11 +17,12 @@ from pathlib import Path
 from bench.population import (AS_OF, END, IMPORT_END, IMPORT_TODAY, Plan, Population, first_day, mi, month_of,
                               pending_months)
 from desktop_app.store.audit import GENESIS, canonical, entry_hash
+from desktop_app.store.initials import initials
 
 OPERATOR = "性能测试员"
 OFFICE = ("xinyang", "信阳市医疗保障局（性能测试·示例）")
 CHUNK = 2000
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3   # 3: people_initials (m009)
 SAMPLES = 200  # people spread over the file whom the measurements look up and open
 
 
@@ -176,6 +177,8 @@ class Writer:
         c = self.conn
         c.execute("BEGIN")
         c.executemany(f"INSERT INTO people VALUES ({', '.join('?' * 19)})", self.people)
+        c.executemany("INSERT OR IGNORE INTO people_initials (initials, person_id) VALUES (?, ?)",
+                      [(code, row[0]) for row in self.people for code in initials(row[2])])
         c.executemany("INSERT INTO decisions (id, person_id, question, inputs, decision, rule_version, decided_on,"
                       " operator, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.decisions)
         # In the ledger's key order (month, person), as monthly imports leave it: one person's months end up on

@@ -117,3 +117,22 @@ def test_printing_the_same_notice_again_asks_reprint_or_correct(qtbot, window, u
     assert ui_session.db["notices"].count == count + 1
     replaces = ui_session.db.execute("SELECT replaces FROM notices ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert replaces is not None and (serial is None or replaces == serial)
+
+
+def test_search_by_phone_pinyin_initials_and_name_with_spaces_shows_status(qtbot, window, ui_session):
+    from desktop_app.services.payments import record_payment
+    from desktop_app.services.people import search_people
+
+    window.clock = lambda: DEC6
+    for tab in window.tabs:
+        tab.clock = lambda: DEC6
+    pid = enrol(qtbot, window, ZHANG, "曾志强", date(2026, 6, 1))
+    record_payment(ui_session, pid, [date(2026, 6, 1)], date(2026, 6, 10), "R1", DEC6)
+    assert [p.id for p in search_people(ui_session, "13800000000")] == [pid]      # the phone typed at enrolment
+    assert [p.id for p in search_people(ui_session, "zzq")] == [pid]              # 曾 read zeng
+    assert [p.id for p in search_people(ui_session, "CZQ")] == [pid]              # or ceng
+    assert [p.id for p in search_people(ui_session, "曾 志强")] == [pid]           # spaces typed by habit
+    type_into(qtbot, window.ui.search_edit, "zzq")
+    window.search()
+    status = window.people_model.index(0, 2)
+    assert status.data() == "欠费5个月"   # July–November fell due unpaid; December is this month's

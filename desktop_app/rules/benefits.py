@@ -50,8 +50,9 @@ def _history(ctx: Context, case: dict) -> tuple[Month, dict[Month, dt.date], Mon
 
 def timeline_json(t: Timeline) -> dict:
     return {
+        # beyond FORMAT.md: `owed`, unpaid after its due month (quarterly months are due at the quarter's end)
         "months": [{"month": str(s.month), "paid": s.paid, "paid_on": s.paid_on.isoformat() if s.paid_on else None,
-                    "benefits": s.benefits, "state": s.state} for s in t.months],
+                    "benefits": s.benefits, "state": s.state, "owed": s.owed} for s in t.months],
         "benefit_start": str(t.benefit_start) if t.benefit_start else None,
         # beyond FORMAT.md: when the current spell gives benefits, paid on time (the end of a waiting period)
         "spell_benefit_start": str(t.spell_benefit_start) if t.spell_benefit_start else None,

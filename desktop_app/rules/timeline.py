@@ -65,6 +65,7 @@ class MonthState:
     paid_on: dt.date | None
     benefits: bool
     state: str  # waiting | active | suspended | lapsed | before_policy | stopped
+    owed: bool = False  # unpaid after its due month has passed (arrears, whether still payable or not)
 
 
 @dataclass
@@ -213,6 +214,7 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
     months = []
     for y in month_range(first, end):
         paid_on = pays.get(y)
+        owed = paid_on is None and not stopped(y) and due(y) < end
         if y < floor:
             months.append(MonthState(y, paid_on is not None, paid_on, False, "before_policy"))
             continue
@@ -221,11 +223,11 @@ def build_timeline(ctx: Context, first: Month, pays: dict[Month, dt.date], end: 
             continue
         benefit_from = next(b for s, b in reversed(spells) if s <= y)
         if y in blocked and (blocked[y] == "lapsed" or y >= benefit_from):
-            months.append(MonthState(y, paid_on is not None, paid_on, False, blocked[y]))
+            months.append(MonthState(y, paid_on is not None, paid_on, False, blocked[y], owed))
         elif y < benefit_from and not (y in carried and y >= carried[y]):
-            months.append(MonthState(y, paid_on is not None, paid_on, False, "waiting"))
+            months.append(MonthState(y, paid_on is not None, paid_on, False, "waiting", owed))
         else:
-            months.append(MonthState(y, paid_on is not None, paid_on, True, "active"))
+            months.append(MonthState(y, paid_on is not None, paid_on, True, "active", owed))
     return Timeline(months, waits, back_paid, spells[-1][1])
 
 

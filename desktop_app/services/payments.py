@@ -177,6 +177,21 @@ def ledger(session: Session, person_id: int, today: date) -> Ledger:
                   status)
 
 
+def unpaid_due(session: Session, person_id: int, today: date) -> int | None:
+    """How many months fallen due are unpaid (the search list's 欠费 column): the rule module's timeline, without
+    the ledger's other figures; None when it cannot be decided (e.g. a parameter not entered)."""
+    require(session, "read")
+    person = _person(session, person_id)
+    rows = ledger_store.rows(session.db, person_id)
+    if person["first_month"] not in {r["month"] for r in rows}:
+        return len(_months(month_date(person["first_month"]), add_months(today, -1)))
+    try:
+        decision = ask(session, timeline_case(person, rows, today, timeline_fields(session.db, person)))
+    except InputError:
+        return None
+    return sum(1 for m in decision["months"] if m.get("owed"))
+
+
 def _periods(decision: dict) -> list[dict]:
     return [{"from": month_date(p["from"]), "to": month_date(p["to"]), "reason": p["reason"]}
             for p in decision.get("waiting_periods", [])]

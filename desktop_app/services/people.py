@@ -23,6 +23,7 @@ class PersonSummary:
     category: str
     enrolled_month: date  # 1st of the first month paid here
     jurisdiction: str
+    status: str = "active"  # 参保状态 (services.person_status)
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,14 @@ class Person:
 
 def _summary(row: dict) -> PersonSummary:
     return PersonSummary(row["id"], row["id_number"], row["name"], row["sex"], date.fromisoformat(row["birth_date"]),
-                         row["category"], month_date(row["first_month"]), row["jurisdiction"])
+                         row["category"], month_date(row["first_month"]), row["jurisdiction"],
+                         row.get("status") or "active")
 
 
 def search_people(session: Session, text: str, limit: int = 50, offset: int = 0) -> list[PersonSummary]:
-    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, or part of a name; `limit`
-    people from the `offset`-th on (a list that fetches more as it scrolls). A clerk gets the ID numbers masked
-    in the list (services/permissions.py); get_person has the full one."""
+    """Full ID number (15 or 18 digits, as a card reader types it), an ID prefix, a mobile number, part of a name
+    (spaces ignored) or its 拼音首字母; `limit` people from the `offset`-th on (a list that fetches more as it
+    scrolls). A clerk gets the ID numbers masked in the list (services/permissions.py); get_person has the full one."""
     require(session, "read")
     text = (text or "").strip()
     if len(text) == 15 and text.isdigit():

@@ -379,3 +379,21 @@ def m008_notice_receipts(db: Database) -> None:
             recorded_at TEXT NOT NULL
         )""",
     )
+
+
+@MIGRATIONS()
+def m009_people_search(db: Database) -> None:
+    """Find a person by phone and by 拼音首字母 (issue 13): an index on phone, and every reading of each name's initials."""
+    from desktop_app.store.initials import initials
+
+    _run(
+        db,
+        "CREATE INDEX idx_people_phone ON people (phone)",
+        """CREATE TABLE people_initials (
+            initials TEXT NOT NULL,
+            person_id INTEGER NOT NULL,
+            PRIMARY KEY (initials, person_id)
+        ) WITHOUT ROWID""",
+    )
+    rows = ((code, pid) for pid, name in db.execute("SELECT id, name FROM people") for code in initials(name))
+    db.conn.executemany("INSERT OR IGNORE INTO people_initials (initials, person_id) VALUES (?, ?)", rows)

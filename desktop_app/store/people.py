@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.initials import initials
 
 FIELDS = (
     "id_number", "name", "sex", "birth_date", "phone", "address", "category", "places",
@@ -41,16 +42,29 @@ def by_id_number(db: Database, id_number: str) -> dict | None:
 
 
 def search(db: Database, text: str, limit: int = 50, offset: int = 0) -> list[dict]:
-    """Full ID number, ID prefix (digits), or a part of the name: the same name first, then names starting
-    with the text (by name), then names containing it (by id). Every step is an index range (issue 7)."""
-    text = text.strip()
+    """Full ID number, ID prefix (digits), a mobile number, part of the name (spaces ignored), or 拼音首字母
+    ("zw" for 张伟): the same name first, then names starting with the text (by name), then names containing
+    it (by id). Every step is an index range (issue 7)."""
+    text = "".join(text.split())
     if not text or limit <= 0:
         return []
     want = offset + limit
     if text.upper().rstrip("X").isdigit():
-        # the unique index on id_number serves a prefix range scan
-        return _query(db, "id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ? OFFSET ?",
-                      [text.upper(), text.upper() + "\uffff", limit, offset])
+        found = []
+        if len(text) == 11 and text.startswith("1"):   # a mobile number: the person who gave it, first
+            found = _query(db, "phone = ? ORDER BY id LIMIT ?", [text, want])
+        if len(found) < want:
+            # the unique index on id_number serves a prefix range scan
+            found += [r for r in _query(db, "id_number >= ? AND id_number < ? ORDER BY id_number LIMIT ?",
+                                        [text.upper(), text.upper() + "\uffff", want])
+                      if r["id"] not in {f["id"] for f in found}]
+        return found[offset:want]
+    if text.isascii() and text.isalpha():
+        code = text.upper()
+        return [_row(r) for r in db.query(
+            "SELECT p.* FROM (SELECT DISTINCT person_id, min(initials) AS first FROM people_initials"
+            " WHERE initials >= ? AND initials < ? GROUP BY person_id) i JOIN people p ON p.id = i.person_id"
+            " ORDER BY i.first, p.id LIMIT ? OFFSET ?", [code, code + "\uffff", limit, offset])]
     found = _query(db, "name = ? ORDER BY id LIMIT ?", [text, want])
     if len(found) < want:
         found += _query(db, "name > ? AND name < ? ORDER BY name, id LIMIT ?", [text, text + _TOP, want - len(found)])
@@ -90,8 +104,15 @@ def insert(db: Database, stamp: Stamp, person: dict) -> int:
         f"INSERT INTO people ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
     )
     person_id = cursor.lastrowid
+    _index_initials(db, person_id, row["name"])
     audit.append(db, stamp, "person.create", f"people:{person_id}", None, get(db, person_id))
     return person_id
+
+
+def _index_initials(db: Database, person_id: int, name: str) -> None:
+    db.execute("DELETE FROM people_initials WHERE person_id = ?", [person_id])
+    db.conn.executemany("INSERT OR IGNORE INTO people_initials (initials, person_id) VALUES (?, ?)",
+                        [(code, person_id) for code in initials(name)])
 
 
 def update(db: Database, stamp: Stamp, person_id: int, changes: dict) -> None:
@@ -109,6 +130,8 @@ def update(db: Database, stamp: Stamp, person_id: int, changes: dict) -> None:
         values["base_ratio"] = str(values["base_ratio"])
     sets = ", ".join(f"{k} = ?" for k in values)
     db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*values.values(), person_id])
+    if "name" in changes:
+        _index_initials(db, person_id, changes["name"])
     after = get(db, person_id)
     audit.append(db, stamp, "person.update", f"people:{person_id}",
                  {k: before[k] for k in changes}, {k: after[k] for k in changes})

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop_app.rules import JURISDICTIONS, RULES_VERSION
 from desktop_app.services import parameters as parameter_service
+from desktop_app.services import payments as payments_service
 from desktop_app.services import people as people_service
 from desktop_app.services.errors import InputError
 from desktop_app.services.settings import get_office
@@ -58,7 +59,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.ui = load_form("main_window.ui", central)
 
-        self.people_model = PeopleModel(self)
+        self.people_model = PeopleModel(self, lambda person_id: payments_service.unpaid_due(
+            self.session, person_id, self.clock()))
         self.ui.results_view.setModel(self.people_model)
         compact_rows(self.ui.results_view)
         self.ui.results_view.horizontalHeader().resizeSection(0, 80)
