@@ -105,7 +105,8 @@ def test_settings_refuse_a_rate_of_70_with_a_chinese_message(qtbot, settings, ui
     type_into(qtbot, settings.ui.source_edit, "信医保办〔2027〕1号")
     click(qtbot, settings.ui.add_parameter_button)
     message = settings.ui.value_error.text()
-    assert "0.07" in message and re.search(r"[\u4e00-\u9fff]", message)
+    # typed as a percentage (issue 13): 70 is 70 %, above the 20 % a rate can be
+    assert "即70%" in message and "20%" in message and re.search(r"[\u4e00-\u9fff]", message)
     assert settings.model.rowCount() == before
 
 
@@ -193,3 +194,24 @@ def test_issued_notices_are_listed_and_reprinted_byte_for_byte(qtbot, window):
     assert reprint.pdf == original
     reprint.close()
     dialog.close()
+
+
+def test_rates_are_typed_and_shown_as_percentages_and_missing_values_are_listed(qtbot, settings, ui_session):
+    from desktop_app.services.settings import set_office
+
+    # 淮南: the city's rate and required years are listed before any value exists, with their clause
+    set_office(ui_session, "huainan", "淮南市医保服务窗口")
+    settings.ui.jurisdiction_combo.setCurrentIndex(settings.ui.jurisdiction_combo.findData("huainan"))
+    missing = {r.name: r for r in settings.model.rows if r.origin == "missing"}
+    assert {"flexible_rate", "required_years_male", "avg_wage_annual"} <= set(missing)
+    assert "淮医保发〔2022〕28号 二（二）" in missing["flexible_rate"].source
+    row = settings.model.rows.index(missing["flexible_rate"])
+    assert settings.model.index(row, 2).data() == "（待录入）"
+    pick_parameter(settings, "flexible_rate")
+    type_into(qtbot, settings.ui.value_edit, "7.5")
+    type_into(qtbot, settings.ui.source_edit, "淮医保发〔2026〕3号")
+    click(qtbot, settings.ui.add_parameter_button)
+    entered = next(r for r in settings.model.rows if r.name == "flexible_rate" and r.origin == "office")
+    assert entered.value == "0.075"
+    assert settings.model.index(settings.model.rows.index(entered), 2).data() == "7.5%"
+    assert "7.5%" in settings.ui.parameter_result_label.text()

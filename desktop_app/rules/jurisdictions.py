@@ -47,6 +47,7 @@ class Jurisdiction:
     outsiders_need_years_here: bool = False  # 江苏 二: 非本省户籍 must meet the years in the province
     lump_sum_by_province_years: bool = False  # 吉林（五）: options depend on ≥2 years in the province
     retirement_lump_sum_reading: str = ""    # the office's reading where the text leaves the lump sum open
+    city_clauses: tuple[tuple[str, str], ...] = ()  # (parameter, topic of the clause that leaves it to the city)
 
     def cite(self, topic: str) -> str:
         clause = self.clauses[topic]
@@ -79,6 +80,9 @@ HUAINAN = Jurisdiction(
                                 "arrears_limit_months", "required_years_male", "required_years_female",
                                 "required_actual_years"),
     payment_channels=("电子税务局", "微信", "支付宝", "皖事通"), payment_channels_topic="channels",
+    city_clauses=(("avg_wage_annual", "contribution"), ("flexible_rate", "contribution"),
+                  ("large_expense_annual", "large_expense"), ("required_years_male", "retirement"),
+                  ("required_years_female", "retirement")),
 )
 
 JIANGSU = Jurisdiction(
@@ -103,6 +107,10 @@ JIANGSU = Jurisdiction(
     person_chooses_base=True, resident_switch_without_wait=True, resident_switch_needs_no_back_pay=True,
     subsidy_groups=True, resident_top_up=True, outsiders_need_years_here=True,
     retirement_lump_sum_reading=LUMP_SUM_READING,
+    city_clauses=(("avg_wage_annual", "contribution"), ("employer_medical_rate", "contribution"),
+                  ("individual_medical_rate", "contribution"), ("waiting_months_first", "waiting"),
+                  ("waiting_months_after_lapse", "lapse"), ("required_years_male", "retirement"),
+                  ("required_years_female", "retirement"), ("resident_annual_standard", "resident_switch")),
 )
 
 JILIN = Jurisdiction(
@@ -129,6 +137,10 @@ JILIN = Jurisdiction(
     payment_channels_topic="channels",
     resident_switch_without_wait=True, mode_change_at_retirement=True, subsidy_groups=True, maternity_cover=True,
     in_province_minimum=True, lump_sum_by_province_years=True,
+    city_clauses=(("new_standard_from", "new_standard"), ("avg_wage_annual", "contribution"),
+                  ("employer_medical_rate", "contribution"), ("maternity_low_rate", "contribution"),
+                  ("individual_medical_rate", "contribution"), ("waiting_months_first", "waiting"),
+                  ("waiting_months_after_lapse", "lapse")),
 )
 
 XINYANG = Jurisdiction(
@@ -150,6 +162,7 @@ XINYANG = Jurisdiction(
     payment_channels=("税务部门（信阳市各税务局办税服务厅及其线上缴费渠道）",), payment_channels_topic="channels",
     payment_cycles=("monthly", "quarterly"), mode_change_any_time=True, arrears_block_retirement=True,
     actual_years_are_local=True,
+    city_clauses=(("avg_wage_annual", "contribution"), ("large_expense_annual", "large_expense")),
 )
 
 JURISDICTIONS: dict[str, Jurisdiction] = {j.key: j for j in (HUAINAN, JIANGSU, JILIN, XINYANG)}

@@ -40,6 +40,7 @@ class ParameterInfo:
     unit: str
     description: str
     values: list[dict] = field(default_factory=list)
+    clause: str = ""   # where the document leaves the value to the city ("" where it says nothing of it)
 
 
 class ParameterFileError(ValueError):
@@ -162,10 +163,11 @@ def parameter_catalogue(jurisdiction: str) -> list[ParameterInfo]:
     from .jurisdictions import get_jurisdiction
     j = get_jurisdiction(jurisdiction)
     values = shipped(jurisdiction)
+    clauses = dict(j.city_clauses)
     out = []
     for name in j.parameters:
         p = PARAMS[name]
         out.append(ParameterInfo(name, p.label, p.unit, p.label, [
             {"from": d.start, "value": d.value, "source": d.source, "verified": d.verified, "confirm": d.confirm}
-            for d in values.get(name, ())]))
+            for d in values.get(name, ())], j.cite(clauses[name]) if name in clauses else ""))
     return out

@@ -98,9 +98,16 @@ def parse_value(name: str, raw, field: str | None = None) -> Decimal | Month:
     if p.integer and value != value.to_integral_value():
         raise invalid(field, f"参数“{p.label}”应为整数，收到：{raw}")
     if not p.low <= value <= p.high:
-        hint = "；费率请填写小数，例如 7% 填 0.07" if p.unit == "rate" and value >= 1 else ""
-        raise invalid(field, f"参数“{p.label}”应在 {p.low} 至 {p.high} 之间，收到：{raw}{hint}")
+        if p.unit in ("rate", "ratio"):   # rates are read as percentages (7%, 0.05%), written as decimals here
+            hint = "；比例请写作小数，如 7% 写 0.07" if value >= 1 else ""
+            raise invalid(field, f"参数“{p.label}”应在 {_percent(p.low)} 至 {_percent(p.high)} 之间，"
+                                 f"收到：{raw}（即{_percent(value)}）{hint}")
+        raise invalid(field, f"参数“{p.label}”应在 {p.low} 至 {p.high} 之间，收到：{raw}")
     return value
+
+
+def _percent(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
 
 
 def validate_parameter(name: str, value) -> Decimal | Month:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
@@ -24,7 +25,7 @@ class ParameterRow:
     valid_from: date
     value: str
     source: str
-    origin: str  # 'shipped' | 'office'
+    origin: str  # 'shipped' | 'office' | 'missing' (a parameter the jurisdiction needs, with no value yet)
     demo: bool
     jurisdiction: str = ""
     entered_by: str | None = None
@@ -39,8 +40,15 @@ def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[Pa
 
     jurisdiction = jurisdiction or require_office(session)
     office = parameter_store.current_rows(session.db, jurisdiction)
+    from desktop_app.rules import JURISDICTIONS
+
     out: list[ParameterRow] = []
+    in_force = JURISDICTIONS[jurisdiction].in_force
     for info in parameter_catalogue(jurisdiction):
+        if not info.values and not any(r["name"] == info.name for r in office):
+            where = f"由统筹地区确定：{info.clause}" if info.clause else "文件未规定，由本机构确定"
+            out.append(ParameterRow(info.name, info.label, info.unit, in_force, "", f"待录入（{where}）", "missing",
+                                    False, jurisdiction))
         for v in info.values:
             out.append(ParameterRow(info.name, info.label, info.unit, v["from"], _plain(v["value"]),
                                     v["source"], "shipped", False, jurisdiction, confirm=v.get("confirm") or ""))
@@ -88,7 +96,12 @@ def set_parameter(session: Session, name: str, valid_from: date, value: str, sou
         raise InputError("valid_from", "请填写生效日期")
     if valid_from.year < 2000 or valid_from.year > today.year + 2:
         raise InputError("valid_from", "生效日期不合理，请核对")
-    text = str(value).strip().replace("，", "").replace(",", "")
+    text = str(value).strip().replace("，", "").replace(",", "").replace("％", "%")
+    if text.endswith("%"):   # rates are entered as percentages at the counter: 7% is 0.07
+        try:
+            text = format(Decimal(text[:-1].strip()) / 100, "f")
+        except InvalidOperation:
+            raise InputError("value", f"数值不正确：{value}") from None
     try:
         parsed = validate_parameter(name, text)
     except RuleError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -20,10 +21,23 @@ from desktop_app.ui.tab_base import compact_rows, from_qdate, to_qdate
 from desktop_app.ui.table_model import RowsModel
 
 DEMO_MARK = "示例"
-UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "比例（小数，7% 填 0.07）", "ratio": "比例（小数，60% 填 0.6）",
+UNITS = {"yuan_year": "元/年", "yuan": "元", "rate": "百分数（如 7%）", "ratio": "百分数（如 60%）",
          "months": "月", "years": "年", "days": "天", "month": "月份（YYYY-MM，如 2025-08）"}
 COLUMNS = ("参数", "生效日期", "数值", "单位", "来源", "录入")
 DEMO_BACKGROUND = QColor("#fff3c4")
+MISSING_BACKGROUND = QColor("#f6c6c6")
+PERCENT_UNITS = ("rate", "ratio")
+
+
+def shown_value(unit: str, value: str) -> str:
+    """A rate as the clerk reads it (7%、0.05%), other values as entered."""
+    if unit not in PERCENT_UNITS or not value:
+        return value
+    try:
+        percent = Decimal(value) * 100
+    except InvalidOperation:
+        return value
+    return f"{percent.normalize():f}%"
 
 
 class ParameterModel(RowsModel):
@@ -42,7 +56,10 @@ class ParameterModel(RowsModel):
             if column == 1:
                 return date_text(row.valid_from)
             if column == 2:
-                return f"{row.value}（{DEMO_MARK}）" if row.demo else row.value
+                if row.origin == "missing":
+                    return "（待录入）"
+                value = shown_value(row.unit, row.value)
+                return f"{value}（{DEMO_MARK}）" if row.demo else value
             if column == 3:
                 return UNITS.get(row.unit, row.unit).split("（")[0]
             if column == 4:
@@ -51,9 +68,13 @@ class ParameterModel(RowsModel):
             if column == 5:
                 if row.origin == "shipped":
                     return "随程序发布"
+                if row.origin == "missing":
+                    return "尚无数值"
                 return f"本机构录入（{row.entered_by or ''} {(row.entered_at or '')[:10]}）"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.label}（{row.name}）\n来源：{row.source}"
+        if role == Qt.ItemDataRole.BackgroundRole and row.origin == "missing":
+            return MISSING_BACKGROUND
         if role == Qt.ItemDataRole.BackgroundRole and row.demo:
             return DEMO_BACKGROUND
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
@@ -182,8 +203,12 @@ class SettingsDialog(QDialog):
             self.errors.set("parameter", "请选择参数")
             return
         valid_from = from_qdate(self.ui.valid_from_edit.date())
+        text = self.ui.value_edit.text().strip()
+        unit = next((p.unit for p in parameter_catalogue(key) if p.name == name), "")
+        if unit in PERCENT_UNITS and text and not text.endswith(("%", "％")):
+            text += "%"   # a rate is typed as a percentage: 7 means 7%
         try:
-            row = set_parameter(self.session, name, valid_from, self.ui.value_edit.text(),
+            row = set_parameter(self.session, name, valid_from, text,
                                 self.ui.source_edit.text(), self.clock(), jurisdiction=key)
         except InputError as error:
             self.errors.show(error)
@@ -202,7 +227,7 @@ class SettingsDialog(QDialog):
         else:
             gaps = f"自 {date_text(cover.needed_from)} 起至本月均已有数值。" if cover is not None else ""
         self.ui.parameter_result_label.setText(
-            f"已新增：{row.label} = {row.value}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}{gaps}")
+            f"已新增：{row.label} = {shown_value(row.unit, row.value)}，自 {date_text(row.valid_from)} 起用于新的决定；{kept}{gaps}")
         self.ui.parameter_result_label.setStyleSheet("color: #8a5300;" if gaps.startswith("仍缺少") else "color: #1b5e20;")
         self._show_unit()  # the next period still without a value, and the date it starts
 
