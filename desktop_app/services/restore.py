@@ -116,10 +116,9 @@ def _copy_in(backup_path: Path, db: Database, progress: Progress | None, cancel:
 
 def _after_copy(db: Database, stamp: Stamp, backup_path: Path, check: BackupCheck, saved: Path | None,
                 how: str) -> None:
-    applied = migrate(db)  # a backup from an older version gets the current schema
+    # a backup from an older version gets the current schema, with its entry in the same transaction
+    migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
     with atomic(db):
-        if applied:
-            audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": applied})
         audit.append(db, stamp, "backup.restore", f"backups:{backup_path.name}", {"saved_as": str(saved) if saved else None},
                      {"restored_from": str(backup_path), "schema": check.schema, "people": check.people,
                       "ledger_rows": check.ledger_rows, "audit_entries": check.audit_entries, "how": how})

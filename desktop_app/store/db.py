@@ -22,6 +22,10 @@ class StoreError(Exception):
         self.message = message
 
 
+class DiskFull(StoreError):
+    """Not enough free space on the data file's disk: nothing was written (or all of it was rolled back)."""
+
+
 def connect(path: Path | str) -> Database:
     """Open (or create) the file with the connection settings every connection needs.
 
@@ -108,8 +112,10 @@ def _store_error(exc: sqlite3.OperationalError) -> StoreError | None:
     """The failures a clerk can act on, as a Chinese sentence; the transaction was rolled back first."""
     text = str(exc).lower()
     if "disk is full" in text or "database or disk is full" in text:
-        message = "磁盘空间已满，本次操作未保存（已保存的数据不受影响）。请清理磁盘或联系管理员后重试。"
-    elif "readonly" in text or "read-only" in text:
+        error = DiskFull("磁盘空间已满，本次操作未保存（已保存的数据不受影响）。请清理磁盘或联系管理员后重试。")
+        error.__cause__ = exc
+        return error
+    if "readonly" in text or "read-only" in text:
         message = "数据文件或其所在文件夹为只读，本次操作未保存（已保存的数据不受影响）。请联系管理员检查文件权限。"
     elif "locked" in text or "busy" in text:
         message = "数据文件正被其他程序占用，本次操作未保存。请稍后重试。"

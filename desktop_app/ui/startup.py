@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QHeaderView, 
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
+from desktop_app.store.db import DiskFull
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.tab_base import compact_rows
@@ -131,8 +132,9 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
         try:
             session = open_session(path, operator=None, check=False)
         except StoreError as error:
-            if "更新版本" in error.message:  # not damaged: a newer program's file
-                QMessageBox.critical(None, "无法打开数据文件", f"{path}\n{error.message}")
+            if isinstance(error, DiskFull) or "更新版本" in error.message:  # not damaged: no restore to offer
+                QMessageBox.critical(None, "磁盘空间不足" if isinstance(error, DiskFull) else "无法打开数据文件",
+                                     f"{path}\n{error.message}")
                 lock.release()
                 return None
             folders = [backup.default_folder(path)] + list(backup_folders or [])
