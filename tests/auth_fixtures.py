@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-ADMIN_PASSWORD = "Admin2025x"
+ADMIN_PASSWORD = "Guanli2025x"
 INITIAL_PASSWORD = "Counter2025"
 STAFF_PASSWORD = "Counter2025x"
 

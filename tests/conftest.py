@@ -107,9 +107,14 @@ def demo_db_template(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_db_path(demo_db_template, tmp_path):
-    """A private copy of the demo database for one test."""
+def demo_db_path(demo_db_template, tmp_path, monkeypatch):
+    """A private copy of the demo database for one test, at the demo file's own place (the data folder is
+    tmp_path): only that path makes a file the demo database (issue 12)."""
     import sqlite3
+
+    from desktop_app.services.session import DATA_DIR_ENV
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
 
     target = tmp_path / "demo.sqlite3"
     source = sqlite3.connect(demo_db_template)

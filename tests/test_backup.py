@@ -151,7 +151,7 @@ def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path)
     try:
         auth.ensure_first_admin(s)
         auth.login(s, "admin", "admin")
-        auth.change_password(s, "admin", "Admin2025x")
+        auth.change_password(s, "admin", "Guanli2025x")
         operators.create_operator(s, "jb", "经办甲", "clerk", "Clerk2025x")
         auth.login(s, "jb", "Clerk2025x")
         auth.change_password(s, "Clerk2025x", "Clerk2025y")
@@ -168,18 +168,18 @@ def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_passwo
     s = open_session(db_path, operator=None)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
-    auth.change_password(s, "admin", "Admin2025x")
+    auth.change_password(s, "admin", "Guanli2025x")
     made = backup.run_backup(backup.plan_backup(s, manual=True))
     s.close()
     db_path.write_bytes(b"\x00" * 8192)   # the disk ate the file
     with pytest.raises(InputError, match="用户名或密码不正确"):
         restore.restore_damaged_file(db_path, made.path, "admin", "wrong-one1")
     assert db_path.read_bytes() == b"\x00" * 8192   # nothing moved on a refusal
-    result = restore.restore_damaged_file(db_path, made.path, "admin", "Admin2025x", clock=lambda: FIXED_NOW)
+    result = restore.restore_damaged_file(db_path, made.path, "admin", "Guanli2025x", clock=lambda: FIXED_NOW)
     assert result.saved_current.read_bytes() == b"\x00" * 8192
     reopened = open_session(db_path, operator=None)
     try:
-        assert auth.login(reopened, "admin", "Admin2025x").role == "admin"
+        assert auth.login(reopened, "admin", "Guanli2025x").role == "admin"
         assert [e["action"] for e in audit.entries(reopened.db, 2)] == ["auth.login", "backup.restore"]
         assert audit.verify(reopened.db).ok
     finally:

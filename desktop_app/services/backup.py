@@ -78,6 +78,7 @@ def default_folder(data_path: Path) -> Path:
 
 
 def backup_folder(session: Session) -> Path:
+    require(session, "read")
     chosen = (settings_store.get(session.db, "backup_folder") or "").strip()
     return Path(chosen).expanduser() if chosen else default_folder(session.path)
 

@@ -205,6 +205,7 @@ def build_demo_database(path: Path, today: date, render: Render | None = None) -
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
     session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
+    session.demo = True  # trusted code building invented people: its notices are marked 示例 wherever it builds
     try:
         set_office(session, *OFFICE)
         set_setting(session, "demo", True)

@@ -16,7 +16,6 @@ from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
 from desktop_app.store import notices as notice_store
 from desktop_app.store import people as people_store
-from desktop_app.store import settings as settings_store
 from desktop_app.store.db import atomic
 
 KINDS = ("waiting_period", "lump_sum", "transfer", "retirement")
@@ -35,7 +34,7 @@ Render = Callable[[dict], bytes]   # the notice dict -> PDF bytes; raises InputE
 
 def is_demo(session: Session, decision: dict) -> bool:
     """A notice is a demo when the file is the demo database or any value it rests on is a demo value."""
-    return bool(settings_store.get(session.db, "demo")) or any(
+    return session.demo or any(
         p.get("demo") for p in decision.get("parameters_used") or [])
 
 
@@ -81,6 +80,7 @@ def issue_notice(session: Session, person_id: int, kind: str, decision: dict, to
 
 def reprint_notice(session: Session, serial: str) -> bytes:
     """The archived PDF, byte for byte; refused if it no longer matches the sha256 stored with it."""
+    require(session, "read")
     row = notice_store.by_serial(session.db, serial)
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
@@ -92,6 +92,7 @@ def reprint_notice(session: Session, serial: str) -> bytes:
 
 def notice_inputs(session: Session, serial: str) -> dict:
     """The notice dict an archived notice was rendered from."""
+    require(session, "read")
     row = notice_store.by_serial(session.db, serial)
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
@@ -100,4 +101,5 @@ def notice_inputs(session: Session, serial: str) -> dict:
 
 def notices_for_person(session: Session, person_id: int) -> list[dict]:
     """serial, kind, issued_on, operator, sha256, replaces — newest last."""
+    require(session, "read")
     return notice_store.for_person(session.db, person_id)

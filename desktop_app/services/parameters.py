@@ -34,6 +34,7 @@ class ParameterRow:
 def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[ParameterRow]:
     """Every dated value the rules use for the jurisdiction (default: the office's), office entries included,
     with the parameters the documents leave to the city listed even when no value is entered yet."""
+    require(session, "read")
     from desktop_app.rules import parameter_catalogue
 
     jurisdiction = jurisdiction or require_office(session)
@@ -93,5 +94,6 @@ def set_parameter(session: Session, name: str, valid_from: date, value: str, sou
 def parameter_change_impact(session: Session, name: str, valid_from: date, jurisdiction: str | None = None) -> int:
     """How many saved decisions used this parameter at or after valid_from: they keep their values, but the
     screen can tell the administrator that new decisions on the same cases would now differ."""
+    require(session, "read")
     jurisdiction = jurisdiction or require_office(session)
     return decision_store.count_using_parameter(session.db, jurisdiction, name, valid_from.isoformat())

@@ -97,6 +97,7 @@ def _retroactive_gap(session: Session, person_id: int) -> set[str]:
 
 def ledger(session: Session, person_id: int, today: date) -> Ledger:
     """The payment history from the first month here to today, each month with its benefit state."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = ledger_store.rows(session.db, person_id)
     by_month = {r["month"]: r for r in rows}
@@ -198,6 +199,7 @@ def record_months(session: Session, person_id: int, months: list[date], paid_on:
 
 def quote_back_payment(session: Session, person_id: int, today: date) -> BackPaymentQuote:
     """补缴测算: the open arrears if paid today, compared with paying next month."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = ledger_store.rows(session.db, person_id)
     if person["first_month"] not in {r["month"] for r in rows}:

@@ -24,7 +24,7 @@ from desktop_app.services.backup import PAGES_PER_STEP, BackupError, BackupJob, 
 from desktop_app.services.errors import InputError
 from desktop_app.services.integrity import check_integrity
 from desktop_app.services.permissions import require
-from desktop_app.services.session import Session, load_office
+from desktop_app.services.session import Session, is_demo_path, load_office
 from desktop_app.store import audit, files
 from desktop_app.store import operators as operator_store
 from desktop_app.store.audit import Stamp
@@ -93,6 +93,31 @@ def verify_backup(path: Path, cancel: threading.Event | None = None) -> BackupCh
                        last)
 
 
+DEMO_REFUSED = "该文件是示例数据库（虚构的示例数据），不能恢复为正式数据。请选择本经办机构的备份。"
+
+
+def is_demo_database(path: Path) -> bool:
+    """A file the demo builder made (its marker, or its password-free demo administrator): never restored into
+    a production place (issue 12). What a file says about itself can refuse it, never give it rights."""
+    db = files.open_readonly(path)
+    try:
+        tables = set(db.table_names())
+        marked = "settings" in tables and db.execute(
+            "SELECT COUNT(*) FROM settings WHERE key = 'demo' AND value = 'true'").fetchone()[0]
+        demo_admin = "operators" in tables and db.execute(
+            "SELECT COUNT(*) FROM operators WHERE demo = 1").fetchone()[0]
+        return bool(marked or demo_admin)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        db.close()
+
+
+def _refuse_demo(backup_path: Path, data_path: Path) -> None:
+    if not is_demo_path(data_path) and is_demo_database(backup_path):
+        raise InputError("backup", DEMO_REFUSED)
+
+
 def plan_restore(session: Session, backup_path: Path) -> RestoreJob:
     require(session, "admin")
     backup_path = Path(backup_path)
@@ -131,6 +156,7 @@ def run_restore(job: RestoreJob, progress: Progress | None = None,
     check = verify_backup(job.backup_path, cancel)
     if not check.ok:
         raise InputError("backup", check.message)
+    _refuse_demo(job.backup_path, job.data_path)
     saved = run_backup(job.safety).path   # the current file first: a restore can itself be undone
     db = connect(job.data_path)
     try:
@@ -175,6 +201,7 @@ def restore_damaged_file(data_path: Path, backup_path: Path, username: str, pass
     check = verify_backup(backup_path)
     if not check.ok:
         raise InputError("backup", check.message)
+    _refuse_demo(backup_path, data_path)
     operator = _admin_in_backup(backup_path, username, password)
     at = clock().replace(microsecond=0)
     saved = data_path.with_name(f"{data_path.name}.damaged-{at:%Y%m%d-%H%M%S}")

@@ -52,6 +52,9 @@ class Session:
     locked: bool = False                 # idle lock: every action refused until the password is given again
     must_change_password: bool = False   # first login with an initial password: only the change is allowed
     demo_login: bool = False             # logged in automatically on the demo database
+    # The demo database: only the file at demo_data_path() (where `--demo` builds it), never anything written
+    # inside a file (issue 12: one settings row must not give an administrator without a password).
+    demo: bool = False
     instance_lock: object | None = field(default=None, repr=False)
 
     def stamp(self) -> audit.Stamp:
@@ -81,6 +84,14 @@ def default_data_path() -> Path:
 def demo_data_path() -> Path:
     """Where `--demo` builds its demo database: beside the real file, never over it."""
     return default_data_path().with_name("demo.sqlite3")
+
+
+def is_demo_path(path: Path) -> bool:
+    """The demo database is the file at demo_data_path(), whatever any file says about itself."""
+    try:
+        return Path(path).resolve() == demo_data_path().resolve()
+    except OSError:
+        return False
 
 
 def load_office(db: Database) -> Office:
@@ -156,7 +167,8 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
         stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
         migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
         role = SYSTEM_ROLE if operator is not None else None
-        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock)
+        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock,
+                          demo=is_demo_path(path))
     except BaseException:
         db.close()
         if lock is not None:

@@ -34,6 +34,7 @@ def set_office(session: Session, jurisdiction: str, name: str) -> Office:
 
 
 def get_setting(session: Session, key: str):
+    require(session, "read")
     return settings_store.get(session.db, key)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.payments import contribution_case
+from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import ask, month_str
 from desktop_app.services.session import Session
 from desktop_app.services.tax_file import COLUMNS, FileProblem, Progress, cell_text, is_blank, read_rows
@@ -329,6 +330,7 @@ def check_file(session: Session, path: Path, sha256: str, today: date, progress:
     """Every row checked; the rows kept in this connection's temporary tables for the import that may follow.
     Only temporary tables are written, in a transaction of their own (never left open: the next counter
     action must start its own)."""
+    require(session, "counter")
     db = session.db
     own = not db.conn.in_transaction
     try:

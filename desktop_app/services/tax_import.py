@@ -183,4 +183,5 @@ def _key_order(case: dict) -> tuple:
 
 def imports(session: Session) -> list[dict]:
     """Files imported so far, newest first."""
+    require(session, "read")
     return import_rows.imports(session.db)

@@ -73,6 +73,7 @@ def transfer_case(person: dict, form: TransferForm, today: date) -> dict:
 
 def decide_transfer(session: Session, person_id: int, form: TransferForm, today: date) -> dict:
     """The rule decision (gap, continuous, back-pay months and amount, waiting, retroactive, recognised years)."""
+    require(session, "read")
     person = _person(session, person_id)
     _check(form, today)
     decision = ask(session, transfer_case(person, form, today), "first_month_here")

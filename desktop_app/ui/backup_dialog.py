@@ -36,6 +36,7 @@ class BackupDialog(QDialog):
         self.task: Task | None = None
         self.confirm_box: QMessageBox | None = None
         self.last_result = None
+        self.folder = None
         ui = self.ui
         ui.progress_bar.hide()
         ui.cancel_button.hide()
@@ -62,7 +63,11 @@ class BackupDialog(QDialog):
     # -- the list -------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.model.removeRows(0, self.model.rowCount())
-        folder = backup.backup_folder(self.session)
+        try:
+            self.folder = backup.backup_folder(self.session)
+        except InputError:  # everybody logged out after a restore: the folder the dialog showed
+            pass
+        folder = self.folder
         self.backups = backup.list_backups(folder, self.session.path)
         for item in self.backups:
             cells = [QStandardItem(f"{item.made_at:%Y-%m-%d %H:%M:%S}"),

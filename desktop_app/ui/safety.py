@@ -272,7 +272,7 @@ class SafetyControls(QObject):
         old, ok = QInputDialog.getText(self.window, "修改密码", "原密码：", QLineEdit.EchoMode.Password)
         if not ok:
             return
-        new, ok = QInputDialog.getText(self.window, "修改密码", "新密码（至少8位，含字母和数字）：", QLineEdit.EchoMode.Password)
+        new, ok = QInputDialog.getText(self.window, "修改密码", "新密码（至少10位，含字母和数字，不能太常见）：", QLineEdit.EchoMode.Password)
         if not ok:
             return
         repeat, ok = QInputDialog.getText(self.window, "修改密码", "再输一次新密码：", QLineEdit.EchoMode.Password)
