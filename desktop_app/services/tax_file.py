@@ -94,17 +94,32 @@ def _delimiter(head: list[str]) -> str:
     return "\t" if tabs > commas else ","
 
 
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as f:
+        if f.seek(0, 2) == 0:
+            return True
+        f.seek(-1, 2)
+        return f.read(1) in (b"\n", b"\r")
+
+
+CUT_SHORT = ("文件在这一行的中间结束（最后一行末尾没有换行），可能在复制或下载时被截断，该行的票据号等内容可能不完整："
+             "请重新导出完整的文件。如确认文件完整，请在文件末尾加一个换行后再导入。")
+
+
 def _csv_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list]]:
     encoding = sniff_encoding(path)
+    whole = _ends_with_newline(path)  # every program that writes CSV ends its last row with a line break
     raw = _Counting(path)
     total = path.stat().st_size
     with io.TextIOWrapper(io.BufferedReader(raw, 1 << 20), encoding=encoding, newline="") as text:
         head = [text.readline() for _ in range(HEADER_SEARCH_ROWS)]
         reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head))
         # Row numbers as Excel shows them: a cell with a line break inside quotes is still one row.
-        row_no = 0
+        row_no = last = 0
         try:
             for row_no, row in enumerate(reader, start=1):
+                if row:
+                    last = row_no
                 yield row_no, row
                 if progress is not None and row_no % PROGRESS_ROWS == 0:
                     progress(READING, raw.done, total)
@@ -113,6 +128,8 @@ def _csv_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[in
         except UnicodeDecodeError:
             raise FileProblem(f"第 {reader.line_num + 1} 行附近的文字无法按{ENCODING_NAMES[encoding]}编码读取：文件中混有"
                               "不同编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件", reader.line_num + 1) from None
+        if not whole and last > 1:
+            raise FileProblem(CUT_SHORT, last)  # a file cut inside its last row (issue 12)
     if progress is not None:
         progress(READING, total, total)
 
@@ -163,6 +180,15 @@ def read_rows(path: Path, progress: Progress | None = None) -> tuple[dict[str, i
         if row_no >= HEADER_SEARCH_ROWS:
             break
     raise FileProblem("找不到表头：文件前10行中应有一行列名，包括 " + "、".join(COLUMNS))
+
+
+QUOTE_CHARS = 20
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """At most a short prefix of a cell in a problem message: a crafted 2 MB cell must not be copied into
+    every problem of 20,000 rows (issue 12)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def is_blank(cells: list) -> bool:
