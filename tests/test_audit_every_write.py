@@ -3,6 +3,8 @@ backup, restore and export adds the entries named here, and the chain verifies a
 
 from datetime import date
 
+import pytest
+
 from desktop_app.services import auth, backup, export, operators, restore
 from desktop_app.services.enrolment import EnrolmentForm, enrol
 from desktop_app.notices.issue import issue_notice
@@ -67,7 +69,9 @@ def test_each_kind_of_write_adds_its_entry_and_the_chain_holds(db_path, tmp_path
         expect(["auth.unlock"], lambda: auth.unlock(s, "Guanli2025x"))
         job = restore.plan_restore(s, made.path)
         before_restore = s.db["audit"].count
-        restore.run_restore(job)
+        with pytest.raises(restore.NeedsConfirmation) as asked:
+            restore.run_restore(job)
+        restore.run_restore(job, confirmed=asked.value.warnings)
         restore.finish_restore(s)
         last = [r[0] for r in s.db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1")]
         assert last == ["backup.restore"] and s.db["audit"].count < before_restore   # the backup's own chain

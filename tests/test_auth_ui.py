@@ -156,12 +156,15 @@ def test_another_operator_takes_over_a_locked_window(qtbot, staffed):
 def test_the_administrator_verifies_the_audit_chain_from_the_menu(qtbot, staffed):
     auth.login(staffed, "admin", "Guanli2025x")
     window, safety = controls(qtbot, staffed)
-    safety.verify_action.trigger()
+    safety.verify_action.trigger()   # off the window's thread (issue 12: minutes on a county's file)
+    qtbot.waitUntil(lambda: getattr(safety, "verify_box", None) is not None, timeout=20_000)
     assert "审计记录完整" in safety.verify_box.text()
+    safety.verify_box = None
     staffed.db.execute("DROP TRIGGER audit_no_update")
     staffed.db.execute("UPDATE audit SET operator = '别人' WHERE id = 3")
     staffed.db.conn.commit()
     safety.verify_action.trigger()
+    qtbot.waitUntil(lambda: safety.verify_box is not None, timeout=20_000)
     assert "第 3 条" in safety.verify_box.text() and "报告上级" in safety.verify_box.text()
 
 

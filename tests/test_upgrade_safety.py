@@ -62,7 +62,7 @@ def test_kill_minus_9_at_the_upgrade_never_leaves_it_without_its_audit_entry(tmp
                           cwd=REPO, capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL, done.stderr
     # killed while the entry was being written: the upgrade went with it, so the file is still the old one
-    assert pending_upgrade(path) == ["m006_ledger_by_month"] and migrate_entries(path) == 0
+    assert pending_upgrade(path)[:1] == ["m006_ledger_by_month"] and migrate_entries(path) == 0
     session = open_session(path, operator="升级")
     session.close()
     assert pending_upgrade(path) == [] and migrate_entries(path) == 1
@@ -76,7 +76,7 @@ def test_too_little_disk_space_for_the_upgrade_is_said_before_it_starts(tmp_path
         open_session(path, operator="升级")
     assert "磁盘空间不足" in e.value.message and "约需" in e.value.message and "MB" in e.value.message
     assert "尚未改动" in e.value.message
-    assert pending_upgrade(path) == ["m006_ledger_by_month"] and path.stat().st_size == size
+    assert pending_upgrade(path)[:1] == ["m006_ledger_by_month"] and path.stat().st_size == size
 
 
 def test_the_space_asked_for_grows_with_the_ledger_m006_copies(tmp_path):
@@ -99,7 +99,7 @@ def test_a_disk_that_fills_during_the_upgrade_rolls_it_all_back(tmp_path):
     with pytest.raises(DiskFull, match="磁盘空间已满"):
         migrate(db)
     db.close()
-    assert pending_upgrade(path) == ["m006_ledger_by_month"]
+    assert pending_upgrade(path)[:1] == ["m006_ledger_by_month"]
     assert connect(path).execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 3000
 
 

@@ -80,7 +80,7 @@ def is_common_password(password: str) -> bool:
     from desktop_app.services.common_passwords import COMMON_PASSWORDS, COMMON_WORDS
 
     lowered = password.lower()
-    letters = re.sub(r"[^a-z]", "", lowered)
+    letters = "".join(c for c in lowered if c.isalpha())  # Chinese characters count as letters here
     return (lowered in COMMON_PASSWORDS or letters in COMMON_WORDS or len(set(letters)) < 2
             or len(set(lowered)) < 5)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.services.backup import Cancelled, Progress
+from desktop_app.services.backup import Cancelled, Progress, done_partial, note_partial
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
@@ -152,6 +152,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     mask = not job.full_id_numbers
     snapshot = files.ReadSnapshot(job.data_path)
     written: dict[str, int] = {}
+    note_partial(job.data_path, partial)   # a kill half way: the next start removes it (issue 12)
     try:
         partial.mkdir(parents=True)
         snapshot.begin()  # one snapshot for every table
@@ -188,6 +189,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
         raise
     finally:
         snapshot.close()
+        done_partial(job.data_path, partial)
     db = connect(job.data_path)
     try:
         with atomic(db):

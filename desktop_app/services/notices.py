@@ -7,6 +7,7 @@ Rendering belongs to desktop_app.notices, a layer above this one: callers pass i
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -85,8 +86,14 @@ def reprint_notice(session: Session, serial: str) -> bytes:
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
     pdf = bytes(row["pdf"])
-    if hashlib.sha256(pdf).hexdigest() != row["sha256"]:
-        raise InputError("serial", f"第{serial}号通知书的存档与其校验值不符，可能已被篡改，请联系管理员")
+    digest = hashlib.sha256(pdf).hexdigest()
+    # The sha256 beside the PDF is in the same file as the PDF: it is held against the audit entry of the issue
+    # too, so a PDF forged together with its sha256 is not served (issue 12).
+    issued = session.db.execute("SELECT after FROM audit WHERE entity = ? AND action = 'notice.issue'",
+                                [f"notices:{serial}"]).fetchone()
+    recorded = json.loads(issued[0]).get("sha256") if issued and issued[0] else None
+    if digest != row["sha256"] or digest != recorded:
+        raise InputError("serial", f"第{serial}号通知书的存档与其校验值或审计记录不符，可能已被篡改，请联系管理员")
     return pdf
 
 

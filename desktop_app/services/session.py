@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop_app.services import instance_lock
+from desktop_app.services import anchors, instance_lock
 from desktop_app.store import audit, settings
 from desktop_app.store.db import DiskFull, StoreError, connect, quick_check
 from desktop_app.store.migrations import migrate, pending, upgrade_bytes
@@ -164,11 +164,17 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
         if check:
             quick_check(db)
         check_upgrade_space(db, path)
+        anchors.keep_after_commits(db, path)  # the audit chain's head, anchored beside the file (issue 12)
         stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
         migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
         role = SYSTEM_ROLE if operator is not None else None
         session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock,
                           demo=is_demo_path(path))
+        if not anchors.anchor_path(path).exists():
+            try:
+                anchors.record(db, path)  # a file new to this PC: anchored from now on
+            except OSError:
+                pass  # a read-only folder: the audit check says the anchor is missing
     except BaseException:
         db.close()
         if lock is not None:

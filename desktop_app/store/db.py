@@ -104,8 +104,20 @@ def atomic(db: Database) -> Iterator[Database]:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            _after_commit(db)
     except sqlite3.OperationalError as exc:
         raise _store_error(exc) or exc
+
+
+def _after_commit(db: Database) -> None:
+    """What the session asked to run after each commit (services/anchors.py moves the audit anchor on). The
+    action is committed already: nothing here may fail it."""
+    hook = getattr(db, "after_commit", None)
+    if hook is not None:
+        try:
+            hook(db)
+        except Exception:  # noqa: BLE001 (an anchor that lags is caught up by the next commit)
+            pass
 
 
 def _store_error(exc: sqlite3.OperationalError) -> StoreError | None:

@@ -299,6 +299,29 @@ def m006_ledger_by_month(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_backup_keys(db: Database) -> None:
+    """Issue 12: the backup passphrase's key (backups are encrypted); audit entries found by entity (reprints)."""
+    # The key is derived from the administrator's passphrase and kept wrapped by the operating system where it
+    # can (services/backup.py); a reprint compares the archived PDF with its issue's entry (services/notices.py).
+    _run(
+        db,
+        """CREATE TABLE backup_keys (
+            id INTEGER PRIMARY KEY,
+            key_id TEXT NOT NULL UNIQUE,
+            salt TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            r INTEGER NOT NULL,
+            p INTEGER NOT NULL,
+            protector TEXT NOT NULL,
+            wrapped BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            operator TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_audit_entity ON audit (entity)",
+    )
+
+
 def migrate(db: Database, record: Callable[[list[str]], None] | None = None) -> list[str]:
     """Apply pending migrations; return their names. Refuses a file written by a newer app version.
 

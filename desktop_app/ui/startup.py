@@ -64,7 +64,7 @@ class RestoreAtStartDialog(QDialog):
         self.model.appendRow(cells)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "经办台备份 (*.sqlite3);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "经办台备份 (*.fxbak *.sqlite3);;所有文件 (*)")
         if path:
             self.choose(Path(path))
 
@@ -87,7 +87,8 @@ class RestoreAtStartDialog(QDialog):
         QApplication.processEvents()
         try:
             self.result_ = restore.restore_damaged_file(self.data_path, chosen, self.ui.username_edit.text(),
-                                                        self.ui.password_edit.text())
+                                                        self.ui.password_edit.text(),
+                                                        passphrase=self.ui.passphrase_edit.text())
         except (InputError, StoreError) as error:
             self.ui.status_label.setText("")
             self.errors.show(error)
@@ -146,5 +147,6 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
             if notice is not None:
                 notice.close()
                 notice = None
+        lock.refresh()   # a restore at start replaced the file: lock the one now at the path
         session.instance_lock = lock
         return session
