@@ -17,7 +17,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.session import open_session
 from desktop_app.services.settings import set_office
 from desktop_app.store import audit
-from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW, make_id
+from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW
 
 
 def tick():

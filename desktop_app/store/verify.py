@@ -144,7 +144,7 @@ def _replay(db: Database, entry: dict, counters: dict) -> None:
             _put(db, "settings", key, {"value": value}, eid)
     elif head == "operators" and rest != "?" and isinstance(after, dict):
         columns = {k: v for k, v in after.items() if k in OPERATOR_FIELDS}
-        if action == "operator.create" or (action == "auth.login" and "id" in after):
+        if action == "operator.create":
             _put(db, "operators", rest.lower(), columns, eid)
         elif columns:
             _merge(db, "operators", rest.lower(), columns, eid)
@@ -335,8 +335,10 @@ def _check_decisions(db: Database) -> int:
 def check_tables(db: Database, progress: Callable[[str], None] | None = None) -> TableCheck:
     """Replay every entry, then compare every table with it; the first difference, named, or all clear."""
     tables = _tables(db)
-    _create(db)
     own = not db.conn.in_transaction
+    if own:
+        db.execute("BEGIN")  # one snapshot of every table (a write meanwhile on another connection waits its turn)
+    _create(db)
     try:
         counters: dict = {}
         cursor = db.execute("SELECT id, at, operator, action, entity, before, after FROM main.audit ORDER BY id")
@@ -369,7 +371,7 @@ def check_tables(db: Database, progress: Callable[[str], None] | None = None) ->
     except _Mismatch as bad:
         return TableCheck(False, bad.message, bad.entry_id)
     finally:
-        _drop(db)
         if own and db.conn.in_transaction:
-            db.conn.rollback()
+            db.conn.rollback()   # the TEMP tables made inside the snapshot go with it
+        _drop(db)
     return TableCheck(True, f"数据与审计记录一致：核对了 {rows} 行。", None, rows)
