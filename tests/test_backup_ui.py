@@ -116,10 +116,14 @@ def window_with_safety(qtbot, session, **kw):
 
 def test_at_start_the_file_is_checked_then_backed_up_off_the_ui_thread(qtbot, admin):
     window, safety = window_with_safety(qtbot, admin)
+    folder = backup.default_folder(admin.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / "flexins-20250616-093000.fxbak.partial"   # a backup the last run was killed in
+    left.write_bytes(b"half")
     safety.start()
+    assert not left.exists() and safety.swept == [left]       # swept at the next start (issue 12)
     qtbot.waitUntil(lambda: safety.backup_result is not None, timeout=20_000)
     assert safety.integrity.ok and "已自动备份" in safety.safety_status.text()
-    folder = backup.default_folder(admin.path)
     assert len(backup.list_backups(folder, admin.path)) == 1
     assert safety.backup_if_due() is None            # not again within the day
     safety.shutdown()
