@@ -13,6 +13,9 @@ TARGETS = {
     "notice_ms_p95": (100, "max", "render one notice PDF (waiting period, lump sum)"),
     "import_rows_per_s": (200_000, "min", "tax-bureau file: dry run + import, rows per second"),
     "import_vs_raw_sqlite": (2.0, "max", "(dry run + import) / raw executemany of the same rows (faster order)"),
+    "import_ui_stall_ms": (100, "max", "longest stall of the window during the dry run, import and re-check"),
+    "import_rss_mb": (200, "max", "peak memory growth of the application during the dry run and import (MiB)"),
+    "bad_xlsx_rss_mb": (100, "max", "peak memory growth, dry run of a crafted .xlsx: one 2 MB shared string in 20,000 rows"),
     "rss_mb": (300, "max", "peak RSS of the application process (MiB)"),
     "db_mb": (None, "max", "data file size (MiB)"),
 }
@@ -42,6 +45,10 @@ def summary(meta: dict, starts: list[dict], raw: dict, app: dict, db_mb: float) 
         seconds = imp["dry_run_s"] + imp["import_s"]
         figures["import_rows_per_s"] = round(imp["rows"] / seconds)
         figures["import_vs_raw_sqlite"] = round(seconds / raw["seconds"], 2)
+        figures["import_ui_stall_ms"] = imp.get("ui_stall_ms")
+        figures["import_rss_mb"] = imp.get("rss_growth_mb")
+    if app.get("crafted"):
+        figures["bad_xlsx_rss_mb"] = app["crafted"].get("rss_growth_mb")
     figures["rss_mb"] = round(max([app["rss_mb"]] + [s["rss_mb"] for s in starts]), 1)
     figures["db_mb"] = round(db_mb, 1)
     details = {
@@ -62,7 +69,10 @@ def summary(meta: dict, starts: list[dict], raw: dict, app: dict, db_mb: float) 
     }
     if imp:
         details.update(import_rows=imp["rows"], import_dry_run_s=round(imp["dry_run_s"], 2),
-                       import_write_s=round(imp["import_s"], 2))
+                       import_write_s=round(imp["import_s"], 2), import_recheck_s=round(imp.get("recheck_s", 0), 2),
+                       import_recheck_problems=imp.get("recheck_problems"))
+    if app.get("crafted"):
+        details["bad_xlsx"] = app["crafted"]
     return figures, details
 
 

@@ -75,7 +75,7 @@ def run_window(app, args: argparse.Namespace) -> int:
     from desktop_app.services import auth
     from desktop_app.services.permissions import may
     from desktop_app.services.session import default_data_path, demo_data_path
-    from desktop_app.services.settings import get_office, get_setting
+    from desktop_app.services.settings import get_office
     from desktop_app.services.errors import InputError
     from desktop_app.store.db import StoreError
     from desktop_app.ui.login_dialog import LoginDialog
@@ -98,7 +98,7 @@ def run_window(app, args: argparse.Namespace) -> int:
     window = None
     install_excepthook(lambda: window)
     try:
-        demo = args.demo or bool(get_setting(session, "demo"))
+        demo = session.demo  # the demo file's own path (--demo), never what a file says about itself
         try:
             if demo:  # a demo file (never real data) logs in as the demo administrator, and says so
                 auth.demo_login(session)

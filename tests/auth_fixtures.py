@@ -11,14 +11,15 @@ import sqlite3
 
 import pytest
 
-ADMIN_PASSWORD = "Admin2025x"
+ADMIN_PASSWORD = "Guanli2025x"
 INITIAL_PASSWORD = "Counter2025"
 STAFF_PASSWORD = "Counter2025x"
 
 
 @pytest.fixture(scope="session")
-def staffed_template(tmp_path_factory):
+def staffed_template(tmp_path_factory, backup_key):
     from desktop_app.services import auth, operators
+    from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.session import open_session
     from desktop_app.services.settings import set_office
@@ -28,6 +29,7 @@ def staffed_template(tmp_path_factory):
     system = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
     set_office(system, "xinyang", OFFICE_NAME)
     enter_demo_parameters(system, "xinyang", TODAY)
+    store_key(system, backup_key)
     system.close()
     s = open_session(path, operator=None, clock=lambda: FIXED_NOW)
     try:

@@ -42,10 +42,23 @@ def db(tmp_path):
     database.close()
 
 
+BACKUP_PASSPHRASE = "信阳浉河 backup 2025"
+
+
+@pytest.fixture(scope="session")
+def backup_key():
+    """The key of BACKUP_PASSPHRASE, derived once per run (scrypt at N=2^17 costs a third of a second)."""
+    from desktop_app.services.backup_crypto import new_key
+
+    return new_key(BACKUP_PASSPHRASE)
+
+
 @pytest.fixture
-def db_path(tmp_path):
+def db_path(tmp_path, backup_key):
     """A data file with the current schema, the office set to 信阳市 (two modes, late fee: the widest rules)
-    and the demo average wages entered (marked demo), so every counter action can be decided."""
+    and the demo average wages entered (marked demo), so every counter action can be decided; backups are
+    encrypted with BACKUP_PASSPHRASE."""
+    from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.session import open_session
     from desktop_app.services.settings import set_office, set_office_contact
@@ -55,6 +68,7 @@ def db_path(tmp_path):
     set_office(session, "xinyang", OFFICE_NAME)
     set_office_contact(session, **OFFICE_CONTACT)
     enter_demo_parameters(session, "xinyang", TODAY)
+    store_key(session, backup_key)
     session.close()
     return path
 
@@ -111,9 +125,14 @@ def demo_db_template(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_db_path(demo_db_template, tmp_path):
-    """A private copy of the demo database for one test."""
+def demo_db_path(demo_db_template, tmp_path, monkeypatch):
+    """A private copy of the demo database for one test, at the demo file's own place (the data folder is
+    tmp_path): only that path makes a file the demo database (issue 12)."""
     import sqlite3
+
+    from desktop_app.services.session import DATA_DIR_ENV
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
 
     target = tmp_path / "demo.sqlite3"
     source = sqlite3.connect(demo_db_template)

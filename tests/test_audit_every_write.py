@@ -3,6 +3,8 @@ backup, restore and export adds the entries named here, and the chain verifies a
 
 from datetime import date
 
+import pytest
+
 from desktop_app.services import auth, backup, export, operators, restore
 from desktop_app.services.enrolment import EnrolmentForm, enrol
 from desktop_app.notices.issue import issue_notice
@@ -33,7 +35,7 @@ def test_each_kind_of_write_adds_its_entry_and_the_chain_holds(db_path, tmp_path
         expect(["operator.create"], lambda: auth.ensure_first_admin(s))
         expect(["auth.login_failed"], lambda: _fails(lambda: auth.login(s, "admin", "wrong-pass1")))
         expect(["auth.login"], lambda: auth.login(s, "admin", "admin"))
-        expect(["auth.password_change"], lambda: auth.change_password(s, "admin", "Admin2025x"))
+        expect(["auth.password_change"], lambda: auth.change_password(s, "admin", "Guanli2025x"))
         clerk = expect(["operator.create"], lambda: operators.create_operator(s, "jb", "经办甲", "clerk", "Clerk2025x"))
         expect(["operator.update"], lambda: operators.update_operator(s, clerk.id, role="reviewer"))
         expect(["operator.reset_password"], lambda: operators.reset_password(s, clerk.id, "Clerk2025y"))
@@ -64,15 +66,17 @@ def test_each_kind_of_write_adds_its_entry_and_the_chain_holds(db_path, tmp_path
         made = expect(["backup.create"], lambda: backup.run_backup(backup.plan_backup(s, manual=True)))
         expect(["export.csv"], lambda: export.run_export(export.plan_export(s, tmp_path)))
         expect(["auth.lock"], lambda: auth.lock(s))
-        expect(["auth.unlock"], lambda: auth.unlock(s, "Admin2025x"))
+        expect(["auth.unlock"], lambda: auth.unlock(s, "Guanli2025x"))
         job = restore.plan_restore(s, made.path)
         before_restore = s.db["audit"].count
-        restore.run_restore(job)
+        with pytest.raises(restore.NeedsConfirmation) as asked:
+            restore.run_restore(job)
+        restore.run_restore(job, confirmed=asked.value.warnings)
         restore.finish_restore(s)
         last = [r[0] for r in s.db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1")]
         assert last == ["backup.restore"] and s.db["audit"].count < before_restore   # the backup's own chain
         assert audit.verify(s.db).ok
-        auth.login(s, "admin", "Admin2025x")
+        auth.login(s, "admin", "Guanli2025x")
         expect(["auth.logout"], lambda: auth.logout(s))
     finally:
         s.close()

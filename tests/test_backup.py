@@ -14,7 +14,7 @@ from desktop_app.services.permissions import PermissionDenied
 from desktop_app.services.session import open_session
 from desktop_app.services.settings import set_setting
 from desktop_app.store import audit
-from tests.conftest import FIXED_NOW, make_id
+from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW, make_id
 
 
 class Ticker:
@@ -28,8 +28,20 @@ class Ticker:
         return self.at
 
 
+def opened(path: Path) -> Path:
+    """A backup opened (decrypted with the test passphrase) into a plain file beside it, for looking inside."""
+    from desktop_app.services.backup_crypto import is_encrypted
+
+    if not is_encrypted(path):
+        return path
+    plain, _key = restore.open_backup(path, path.with_name("opened.sqlite3"), None, BACKUP_PASSPHRASE)
+    target = path.with_name(path.stem + ".opened.sqlite3")
+    plain.replace(target)
+    return target
+
+
 def people(path: Path) -> int:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(opened(path))
     try:
         return conn.execute("SELECT COUNT(*) FROM people").fetchone()[0]
     finally:
@@ -51,7 +63,8 @@ def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session,
     assert (folder / "别人的文件.sqlite3").exists()          # only its own backups are ever deleted
     assert not list(folder.glob("*.partial")) and not list(folder.glob("*-wal"))
     assert seen and seen[-1][0] == seen[-1][1]                # progress reaches the end
-    copy = kept[0].path
+    assert all(b.encrypted and b"CREATE TABLE" not in b.path.read_bytes() for b in kept)   # nothing in clear
+    copy = opened(kept[0].path)
     conn = sqlite3.connect(copy)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 3
@@ -79,7 +92,7 @@ def test_a_backup_taken_while_clerks_save_is_one_consistent_snapshot(session, en
     finally:
         writer.close()
     assert people(result.path) == 1 and people(session.path) > 1
-    conn = sqlite3.connect(result.path)
+    conn = sqlite3.connect(opened(result.path))
     from sqlite_utils import Database
 
     assert audit.verify(Database(conn)).ok
@@ -112,14 +125,18 @@ def test_restore_checks_the_backup_saves_the_current_file_and_is_audited(session
     enrolled(first_month=date(2025, 3, 1))  # after the backup: in the saved copy, not in the restored file
     assert session.db["people"].count == 2
     job = restore.plan_restore(session, made.path)
-    result = restore.run_restore(job)
+    with pytest.raises(restore.NeedsConfirmation) as asked:   # the newer work is set aside: confirmed first
+        restore.run_restore(job)
+    assert "少于当前数据" in asked.value.message and session.db["people"].count == 2
+    result = restore.run_restore(job, confirmed=asked.value.warnings)
     restore.finish_restore(session)
     assert session.db["people"].count == 1 and session.db["people"].get(first)
-    assert people(result.saved_current) == 2 and result.saved_current.name.endswith("-before-restore.sqlite3")
+    assert people(result.saved_current) == 2 and result.saved_current.name.endswith("-before-restore.fxbak")
     assert session.role is None                      # the restored file's operators: log in again
     assert session.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     last = audit.entries(session.db, 1)[0]
     assert last["action"] == "backup.restore" and made.path.name in last["entity"]
+    assert "少于当前数据" in last["after"]                    # what the administrator confirmed
     assert audit.verify(session.db).ok
     assert integrity.check_integrity(session.path).ok
 
@@ -128,14 +145,14 @@ def test_a_damaged_or_tampered_or_foreign_backup_is_refused(session, enrolled, t
     enrolled(first_month=date(2025, 1, 1))
     made = backup.run_backup(backup.BackupJob(session.path, tmp_path / "b", 5, session.stamp(), "auto"))
     tampered = tmp_path / "tampered.sqlite3"
-    tampered.write_bytes(made.path.read_bytes())
+    tampered.write_bytes(opened(made.path).read_bytes())   # a backup of an earlier version, in clear
     conn = sqlite3.connect(tampered)
     conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET operator = '别人' WHERE id = 2")
     conn.commit()
     conn.close()
     damaged = tmp_path / "damaged.sqlite3"
-    data = bytearray(made.path.read_bytes())
+    data = bytearray(opened(made.path).read_bytes())
     data[4096 * 2: 4096 * 2 + 2000] = b"\xff" * 2000
     damaged.write_bytes(bytes(data))
     foreign = tmp_path / "other.sqlite3"
@@ -151,7 +168,7 @@ def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path)
     try:
         auth.ensure_first_admin(s)
         auth.login(s, "admin", "admin")
-        auth.change_password(s, "admin", "Admin2025x")
+        auth.change_password(s, "admin", "Guanli2025x")
         operators.create_operator(s, "jb", "经办甲", "clerk", "Clerk2025x")
         auth.login(s, "jb", "Clerk2025x")
         auth.change_password(s, "Clerk2025x", "Clerk2025y")
@@ -168,18 +185,21 @@ def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_passwo
     s = open_session(db_path, operator=None)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
-    auth.change_password(s, "admin", "Admin2025x")
+    auth.change_password(s, "admin", "Guanli2025x")
     made = backup.run_backup(backup.plan_backup(s, manual=True))
     s.close()
     db_path.write_bytes(b"\x00" * 8192)   # the disk ate the file
+    with pytest.raises(InputError, match="备份口令"):
+        restore.restore_damaged_file(db_path, made.path, "admin", "Guanli2025x")
     with pytest.raises(InputError, match="用户名或密码不正确"):
-        restore.restore_damaged_file(db_path, made.path, "admin", "wrong-one1")
+        restore.restore_damaged_file(db_path, made.path, "admin", "wrong-one1", passphrase=BACKUP_PASSPHRASE)
     assert db_path.read_bytes() == b"\x00" * 8192   # nothing moved on a refusal
-    result = restore.restore_damaged_file(db_path, made.path, "admin", "Admin2025x", clock=lambda: FIXED_NOW)
+    result = restore.restore_damaged_file(db_path, made.path, "admin", "Guanli2025x", clock=lambda: FIXED_NOW,
+                                          passphrase=BACKUP_PASSPHRASE)
     assert result.saved_current.read_bytes() == b"\x00" * 8192
     reopened = open_session(db_path, operator=None)
     try:
-        assert auth.login(reopened, "admin", "Admin2025x").role == "admin"
+        assert auth.login(reopened, "admin", "Guanli2025x").role == "admin"
         assert [e["action"] for e in audit.entries(reopened.db, 2)] == ["auth.login", "backup.restore"]
         assert audit.verify(reopened.db).ok
     finally:
@@ -252,9 +272,10 @@ def test_read_only_checks_open_files_with_any_name(session, tmp_path):
 
     odd = tmp_path / "U盘 备份#1 100%?" / "flexins-20250616-093000.sqlite3"
     made = backup.run_backup(backup.BackupJob(session.path, odd.parent, 5, session.stamp(), "auto"))
-    assert integrity.check_integrity(made.path, quick=False).ok
-    assert restore.verify_backup(made.path).ok
-    conn = sqlite3.connect(readonly_uri(made.path), uri=True)
+    assert restore.verify_backup(made.path, passphrase=BACKUP_PASSPHRASE).ok
+    plain = opened(made.path)
+    assert integrity.check_integrity(plain, quick=False).ok
+    conn = sqlite3.connect(readonly_uri(plain), uri=True)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("CREATE TABLE x (y)")
     conn.close()

@@ -36,7 +36,7 @@ def tax_file(tmp_path, session, person_ids, months) -> "Path":
         for m in months:
             rows.append(f"{person['id_number']},{person['name']},{m},{m}-10,437.50,T{pid}{m.replace('-', '')}")
     path = tmp_path / "tax.csv"
-    path.write_text("\n".join(rows), encoding="utf-8")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,4 +1,7 @@
-"""python -m desktop_app.audit verify DATABASE: exit 0 for an intact chain, 1 naming the first bad entry."""
+"""python -m desktop_app.audit verify DATABASE [--backups FOLDER] [--anchor N:HASH]
+
+Exit 0: the file is intact (SQLite's integrity check, the audit chain, the tables against the entries, the
+anchors outside the file); 1: it is not, the first problem named; 2: the file cannot be read at all."""
 
 from __future__ import annotations
 
@@ -7,37 +10,35 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from desktop_app.store import audit
-from desktop_app.store.db import readonly_uri
+from desktop_app.services.audit_log import FileCheck, check_file
 
 
-def verify_file(path: Path) -> audit.ChainCheck:
+def verify_file(path: Path, backups: list[Path] = (), anchor: str | None = None) -> FileCheck:
     # Read-only: checking must never change the file it checks (no migration, no new entry).
-    conn = sqlite3.connect(readonly_uri(path), uri=True)
-    try:
-        return audit.verify(Database(conn, execute_plugins=False))
-    finally:
-        conn.close()
+    return check_file(path, list(backups), anchor)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktop_app.audit", description="审计记录校验")
     sub = parser.add_subparsers(dest="command", required=True)
-    verify = sub.add_parser("verify", help="校验审计记录链是否完整")
+    verify = sub.add_parser("verify", help="校验数据文件、审计记录链、数据与审计记录是否一致，以及锚点")
     verify.add_argument("database", type=Path, help="数据文件路径")
+    verify.add_argument("--backups", type=Path, action="append", default=[], metavar="FOLDER",
+                        help="另一个备份文件夹（其中的备份目录记有审计记录的锚点），可多次给出")
+    verify.add_argument("--anchor", metavar="N:HASH", help="日结单上打印的锚点：条数:校验值（至少前16位）")
     args = parser.parse_args(argv)
 
     if not args.database.is_file():
         print(f"找不到数据文件：{args.database}", file=sys.stderr)
         return 2
     try:
-        result = verify_file(args.database)
+        result = verify_file(args.database, args.backups, args.anchor)
     except sqlite3.DatabaseError as exc:
         print(f"无法读取数据文件 {args.database} 的审计记录：{exc}", file=sys.stderr)
         return 2
     print(result.message)
+    for line in result.lines:
+        print("  " + line)
     return 0 if result.ok else 1
 
 

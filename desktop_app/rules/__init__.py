@@ -37,8 +37,15 @@ QUESTIONS = {
     "transfer_out": decide_transfer_out,
 }
 
-__all__ = ["decide", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",
+__all__ = ["decide", "parameter_value", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",
            "validate_parameter", "JURISDICTIONS", "Jurisdiction", "RULES_VERSION", "PARAMS", "QUESTIONS"]
+
+
+def parameter_value(jurisdiction: str, name: str, on, office_parameters: dict | None = None):
+    """The value of one parameter in force on `on` (shipped, or the office's over it), or None when there is none:
+    for a limit the counter checks outside a decision (the tax file's prepayment months)."""
+    d = ParameterSet(get_jurisdiction(jurisdiction).key, office_parameters).lookup(name, on)
+    return None if d is None else d.value
 
 
 def decide(case: dict, office_parameters: dict | None = None) -> dict:

@@ -1,17 +1,22 @@
 """One function per counter action: validate, decide with the rule module, persist in one transaction.
 
 Every service takes a Session first and `today: date` where time matters (no clock inside; the UI passes
-date.today()). Bad input raises errors.InputError(field, Chinese message) before anything is written;
+date.today()), and checks it first (permissions.require: nobody logged in, a locked window, a forced password
+change are refused, reads included; issue 12). Bad input raises errors.InputError(field, Chinese message) before anything is written;
 rule refusals become InputError on the form field they concern (parameter problems keep
 "parameters.<name>"). Every write is one transaction with its audit entry; a full disk, a read-only or locked file raise
 errors.StoreError (Chinese .message) after the rollback.
 
-session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked, ...)
+session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked,
+                    demo, ...)
                 open_session(path, operator="管理员", clock=..., check=True, exclusive=False) -> Session
-                    (raises errors.StoreError). A named operator is trusted code (role "system": tests, self-check,
-                    benchmark); the application passes operator=None and logs someone in with auth.login.
+                    (raises errors.StoreError; store.db.DiskFull before an upgrade without the space it needs).
+                    A named operator is trusted code (role "system": tests, self-check, benchmark); the
+                    application passes operator=None and logs someone in with auth.login. Every commit moves
+                    the audit anchor beside the file on (anchors.py).
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
-                demo_data_path() -> Path         (demo.sqlite3 beside it)
+                demo_data_path() -> Path         (demo.sqlite3 beside it) ; is_demo_path(path) -> bool: the only
+                    thing that makes a file the demo database (Session.demo)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
                 get_office_contact(session) -> OfficeContact(address, phone, channels, review_body, court) ;
                 set_office_contact(session, address, phone, channels, review_body, court)   (printed on notices;
@@ -56,20 +61,36 @@ parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
                     for the office's confirmation: entering a value from that date on confirms it)
                 set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)
                 parameter_change_impact(session, name, valid_from, jurisdiction=None) -> int
-audit_log.py    verify_chain(session) -> store.audit.ChainCheck ; audit_entries(session, limit=200) -> list[dict]
+audit_log.py    check_file(path, backup_folders=(), paper=None, cancel=None) -> FileCheck(ok, message, lines, entries,
+                    head, first_bad_id): integrity_check, the chain, the tables against the entries
+                    (store/verify.py), the anchors (settings, backups' catalogue, close sheet `N:HASH`)
+                verify_chain(session, cancel=None) -> FileCheck (管理员) ; close_sheet_anchor(session) ->
+                    CloseSheetAnchor(entries, head, text) for the daily close sheet ; audit_entries(session, limit=200)
+anchors.py      the settings anchor beside the data file (read, record, reset after a restore, forget), disagreement
+                    (DPAPI-signed on Windows)
 permissions.py  require(session, "read"|"counter"|"correct"|"list_id_numbers"|"admin") raises PermissionDenied
                     (an InputError with field None, Chinese) ; may(session, permission) -> bool (for the screens)
-auth.py         ensure_first_admin(session) ; login(session, username, password) -> LoginResult ; logout ; lock ;
-                unlock(session, password, username=None) ; change_password(session, old, new, repeat) ;
-                demo_login(session) (demo files only) ; hash_password / check_password (scrypt)
+auth.py         ensure_first_admin(session) ; login(session, username, password) -> LoginResult (the same answer
+                    and one scrypt for known and unknown names) ; logout ; lock ; unlock(session, password,
+                    username=None) ; change_password(session, old, new, repeat) (wrong old passwords count) ;
+                demo_login(session) (Session.demo only) ; hash_password / check_password (scrypt N=2^17) ;
+                validate_new_password (10+ characters, not common, not the user name)
 operators.py    list_operators ; create_operator ; update_operator(role=, active=, full_name=) ; reset_password ;
                 unlock_operator                                                       (管理员)
-instance_lock.py acquire(path) -> InstanceLock (raises InstanceLocked, a StoreError naming the holder)
+instance_lock.py acquire(path) -> InstanceLock (raises InstanceLocked naming the holder, NetworkFolder for a
+                    share); the sidecar and the data file itself are locked ; is_network_folder(folder)
 integrity.py    check_integrity(path, quick=True, cancel=None) -> IntegrityResult(ok, message, problems, seconds)
-backup.py       plan_backup(session, manual=False) -> BackupJob ; run_backup(job, progress, cancel) -> BackupResult
-                (any thread) ; list_backups(folder, data_path) ; backup_due ; backup_folder(session)
-restore.py      verify_backup(path) -> BackupCheck ; plan_restore(session, path) ; run_restore(job, progress, cancel) ;
-                finish_restore(session) ; restore_damaged_file(data_path, backup, username, password)
+backup.py       plan_backup(session, manual=False) -> BackupJob (refused until a passphrase is set) ;
+                run_backup(job, progress, cancel) -> BackupResult (any thread; encrypted .fxbak, catalogued) ;
+                set_backup_passphrase(session, passphrase, repeat) ; store_key ; current_key(db) ; has_backup_key ;
+                list_backups(folder, data_path) ; backup_due ; backup_folder(session) ; read_catalogue ;
+                catalogue_anchor ; sweep_leftovers(data_path, folders) (at start) ; note_partial / done_partial
+backup_crypto.py encrypt_file / decrypt_file / read_header (AES-256-GCM, scrypt; BackupCryptoError in Chinese)
+restore.py      verify_backup(path, passphrase=...) -> BackupCheck ; plan_restore(session, path) ;
+                run_restore(job, progress, cancel, passphrase=None, confirmed=()) (raises NeedsConfirmation with
+                the warnings: another office, a shorter audit, another chain) ; finish_restore(session) ;
+                restore_damaged_file(data_path, backup, username, password, passphrase=...)
 export.py       plan_export(session, folder, full_id_numbers=False) ; run_export(job, progress, cancel) -> ExportResult
+                (masked: no birth date, address or retirement month either; no cell a spreadsheet runs)
 demo.py         build_demo_database(path, today) -> Path
 """

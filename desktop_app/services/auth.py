@@ -22,7 +22,11 @@ from desktop_app.store import operators as operator_store
 from desktop_app.store import settings as settings_store
 from desktop_app.store.db import atomic
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_DKLEN = 2**15, 8, 1, 32   # 32 MiB of memory per guess
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_DKLEN = 2**17, 8, 1, 32   # 128 MiB of memory per guess (OWASP: N=2^17)
+# Checked for a user name that does not exist (or is disabled), so that every wrong answer costs one scrypt
+# and takes the same time: the salt and digest are never matched, only the work is the same.
+_NOBODY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${'00' * 16}${'00' * SCRYPT_DKLEN}"
+MIN_PASSWORD = 10
 MAX_FAILURES = 5
 FIRST_ADMIN = {"username": "admin", "full_name": "系统管理员", "password": "admin"}  # changed at first login
 DEMO_ADMIN = {"username": "demo", "full_name": "示例管理员"}
@@ -56,14 +60,29 @@ def needs_rehash(stored: str) -> bool:
 
 
 def validate_new_password(password: str, username: str, field: str = "new_password") -> None:
-    if not isinstance(password, str) or len(password) < 8:
-        raise InputError(field, "密码至少8位")
+    """The password policy (issue 12): at least MIN_PASSWORD characters with letters and digits, not a common
+    password (admin123, password1, qwerty123456 …), not the user name."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InputError(field, f"密码至少{MIN_PASSWORD}位")
     if len(password) > 128:
         raise InputError(field, "密码最长128位")
     if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
         raise InputError(field, "密码应同时包含字母和数字")
-    if password.lower() == (username or "").lower() or password == FIRST_ADMIN["password"]:
-        raise InputError(field, "密码不能与用户名或初始密码相同")
+    name = (username or "").lower()
+    if password.lower() == name or password == FIRST_ADMIN["password"] or (len(name) >= 3 and name in password.lower()):
+        raise InputError(field, "密码不能与用户名或初始密码相同，也不能包含用户名")
+    if is_common_password(password):
+        raise InputError(field, "密码太常见、太容易被猜到（如 admin123、password1、qwerty123），请换一个")
+
+
+def is_common_password(password: str) -> bool:
+    """A word from the lists attackers try first, with digits or symbols around it; or hardly any letters."""
+    from desktop_app.services.common_passwords import COMMON_PASSWORDS, COMMON_WORDS
+
+    lowered = password.lower()
+    letters = "".join(c for c in lowered if c.isalpha())  # Chinese characters count as letters here
+    return (lowered in COMMON_PASSWORDS or letters in COMMON_WORDS or len(set(letters)) < 2
+            or len(set(lowered)) < 5)
 
 
 def validate_username(username: str) -> str:
@@ -118,27 +137,53 @@ def _become(session: Session, row: dict) -> LoginResult:
     return LoginResult(row["username"], row["full_name"], row["role"], session.must_change_password)
 
 
+# A user name that does not exist gets exactly the answers an existing one gets, lock included (issue 12), so
+# the login screen does not tell which names exist. Its wrong tries are counted here, for this program's life.
+_UNKNOWN_FAILURES: dict[tuple[str, str], tuple[int, str | None]] = {}
+
+
+def _wrong(session: Session) -> InputError:
+    return InputError("password", f"用户名或密码不正确（连续{MAX_FAILURES}次输错，账户将被锁定"
+                                  f"{lock_minutes(session)}分钟）")
+
+
+def _locked(until: str) -> InputError:
+    return InputError("username", f"该账户因连续{MAX_FAILURES}次密码错误已被锁定，请于 {until[11:16]} 后再试，"
+                                  "或请管理员解锁。")
+
+
+def _locked_now(session: Session, until: str) -> InputError:
+    return InputError("password", f"连续{MAX_FAILURES}次密码错误，账户已锁定{lock_minutes(session)}分钟"
+                                  f"（至 {until[11:16]}），或请管理员解锁。")
+
+
 def _fail(session: Session, row: dict | None, typed: str, now: datetime) -> InputError:
-    """Count a wrong password (inside the caller's transaction) and say what happens next."""
+    """Count a wrong password (inside the caller's transaction) and say what happens next. What was typed is
+    not kept: a password typed into the user-name box would stay in the audit log for good (issue 12)."""
     stamp = session.stamp()
     if row is None:
-        audit.append(session.db, stamp, "auth.login_failed", "operators:?", None,
-                     {"username": typed[:32], "reason": "unknown_or_disabled"})
-        return InputError("password", "用户名或密码不正确")
+        audit.append(session.db, stamp, "auth.login_failed", "operators:?", None, {"reason": "unknown_or_disabled"})
+        key = (str(session.path), typed.lower())
+        failures = _UNKNOWN_FAILURES.get(key, (0, None))[0] + 1
+        if failures >= MAX_FAILURES:
+            until = (now + timedelta(minutes=lock_minutes(session))).isoformat(timespec="seconds")
+            _UNKNOWN_FAILURES[key] = (0, until)
+            return _locked_now(session, until)
+        _UNKNOWN_FAILURES[key] = (failures, None)
+        return _wrong(session)
     failures = row["failed_logins"] + 1
     if failures >= MAX_FAILURES:
-        minutes = lock_minutes(session)
-        until = (now + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        until = (now + timedelta(minutes=lock_minutes(session))).isoformat(timespec="seconds")
         operator_store.update(session.db, stamp, row["id"], {"failed_logins": 0, "locked_until": until},
                               "auth.account_locked", {"reason": f"连续{MAX_FAILURES}次密码错误"})
-        return InputError("password", f"连续{MAX_FAILURES}次密码错误，账户已锁定{minutes}分钟"
-                                      f"（至 {until[11:16]}），或请管理员解锁。")
+        return _locked_now(session, until)
     operator_store.update(session.db, stamp, row["id"], {"failed_logins": failures}, "auth.login_failed")
-    return InputError("password", f"用户名或密码不正确（再错{MAX_FAILURES - failures}次账户将被锁定）")
+    return _wrong(session)
 
 
 def _check(session: Session, username: str, password: str) -> dict:
-    """The operator row for a correct username and password; otherwise the failure is recorded and raised."""
+    """The operator row for a correct username and password; otherwise the failure is recorded and raised.
+    Every answer costs one scrypt, whether the name exists, is disabled or locked (the same time for all)."""
     typed = (username or "").strip()
     if not typed:
         raise InputError("username", "请输入用户名")
@@ -150,10 +195,14 @@ def _check(session: Session, username: str, password: str) -> dict:
         row = operator_store.by_username(session.db, typed)
         if row is not None and not row["active"]:
             row = None
-        if row is not None and row["locked_until"] and row["locked_until"] > now.isoformat():
-            raise InputError("username", f"该账户因连续{MAX_FAILURES}次密码错误已被锁定，请于"
-                                         f" {row['locked_until'][11:16]} 后再试，或请管理员解锁。")
-        if row is None or not check_password(password, row["password_hash"]):
+        matches = check_password(password, _NOBODY_HASH if row is None else row["password_hash"])
+        if row is None:
+            until = _UNKNOWN_FAILURES.get((str(session.path), typed.lower()), (0, None))[1]
+        else:
+            until = row["locked_until"]
+        if until and until > now.isoformat():
+            raise _locked(until)
+        if row is None or not matches:
             error = _fail(session, row, typed, now)
     if error is not None:
         raise error  # raised after the commit: the failure stays counted and audited
@@ -227,12 +276,22 @@ def unlock(session: Session, password: str, username: str | None = None) -> Logi
 
 
 def change_password(session: Session, old_password: str, new_password: str, repeat: str | None = None) -> None:
-    """修改密码 (forced at the first login with an initial password)."""
+    """修改密码 (forced at the first login with an initial password). Refused on a locked window; a wrong old
+    password counts towards the account lock like a wrong login, and the fifth locks the window too."""
+    from desktop_app.services.permissions import PermissionDenied
+
     if session.role in (None, SYSTEM_ROLE) or session.operator_id is None:
-        raise InputError(None, "请先登录。")
+        raise PermissionDenied("请先登录。")
+    if session.locked:
+        raise PermissionDenied("窗口已锁定，请重新输入密码后继续。")
     row = operator_store.get(session.db, session.operator_id)
     if not check_password(old_password or "", row["password_hash"]):
-        raise InputError("old_password", "原密码不正确")
+        with atomic(session.db):
+            error = _fail(session, row, row["username"], _now(session))
+        if "已锁定" in error.message:
+            session.locked = True
+        raise InputError("old_password", "原密码不正确" + error.message[len("用户名或密码不正确"):]
+                         if error.message.startswith("用户名或密码不正确") else error.message)
     validate_new_password(new_password, row["username"])
     if repeat is not None and repeat != new_password:
         raise InputError("repeat_password", "两次输入的新密码不一致")
@@ -248,7 +307,7 @@ def change_password(session: Session, old_password: str, new_password: str, repe
 
 def demo_login(session: Session) -> LoginResult:
     """示例数据库: log in as the demo administrator without a password. Refused on any other file."""
-    if not settings_store.get(session.db, "demo"):
+    if not session.demo:
         raise InputError(None, "只有示例数据库可以免密码登录。")
     previous = _state(session)
     try:

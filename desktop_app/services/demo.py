@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from desktop_app.services import anchors
 from desktop_app.services.demo_parameters import enter_demo_parameters
 from desktop_app.services.demo_people import PeopleMaker
 from desktop_app.services.enrolment import EnrolmentForm, enrol
@@ -209,7 +210,9 @@ def build_demo_database(path: Path, today: date, render: Render | None = None,
     path = Path(path)
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
+    anchors.forget(path)  # a new file: the old one's audit anchor is not held against it
     session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
+    session.demo = True  # trusted code building invented people: its notices are marked 示例 wherever it builds
     try:
         set_office(session, jurisdiction, OFFICES[jurisdiction])
         set_office_contact(session, **DEMO_CONTACT)

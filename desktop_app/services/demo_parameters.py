@@ -36,6 +36,8 @@ def demo_parameters(jurisdiction: str) -> list[tuple[str, date, str]]:
 def enter_demo_parameters(session, jurisdiction: str, today: date) -> None:
     """Enter them through the same validated service the administrator uses."""
     from desktop_app.services.parameters import set_parameter
+    from desktop_app.services.permissions import require
 
+    require(session, "admin")
     for name, valid_from, value in demo_parameters(jurisdiction):
         set_parameter(session, name, valid_from, value, DEMO_SOURCE, today, jurisdiction=jurisdiction, demo=True)

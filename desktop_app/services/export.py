@@ -2,13 +2,19 @@
 
 One consistent snapshot (one read transaction), one CSV per table, a 说明.txt. ID numbers are masked
 (4115**********1237) everywhere, inside JSON columns and the audit log too, unless the administrator asks for
-full numbers; the audit entry records which. Password hashes and archived PDF bytes are never exported.
-Long digit strings get a leading tab so Excel keeps them as text instead of 4.11502E+17.
+full numbers; the audit entry records which. A masked number keeps its first and last four digits, so what
+would give back the hidden ten goes as well (issue 12: 206 of 206 numbers were rebuilt from the birth date,
+the check digit and the address's district): birth dates, addresses and retirement months (the birth month
+plus the statutory age), in their columns and inside JSON. Password hashes and archived PDF bytes are never
+exported. Long digit strings get a leading tab so Excel keeps them as text instead of 4.11502E+17 (a tab and
+digits only: nothing Excel could run); any other cell that Excel or another spreadsheet would read as a
+formula (=, +, -, @, tab, CR first) gets a leading ' (issue 12, CSV injection).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from desktop_app.services.backup import Cancelled, Progress
+from desktop_app.services.backup import Cancelled, Progress, done_partial, note_partial
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
@@ -48,6 +54,15 @@ NEVER = {("operators", "password_hash")}
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{7}(\d{4})(?![0-9A-Za-z])")
 _LONG_DIGITS = re.compile(r"^\d{12,}$")
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What rebuilds a masked ID number: the birth date (digits 7-14), the district (digits 5-6, from the address),
+# the retirement month (birth month + statutory age). Removed wherever they appear when numbers are masked.
+REVEALING_COLUMNS = {("people", "birth_date"), ("people", "address")}
+REVEALING_KEYS = {"birth_date", "birth", "address", "retirement_month", "retirement_date"}
+JSON_COLUMNS = {("decisions", "inputs"), ("decisions", "decision"), ("notices", "inputs"), ("audit", "before"),
+                ("audit", "after"), ("ledger_voids", "row"), ("people", "places")}
+HIDDEN = "（已隐藏）"
 
 
 def mask_ids(text: str) -> str:
@@ -81,17 +96,45 @@ def plan_export(session: Session, folder: Path | str, full_id_numbers: bool = Fa
     return ExportJob(Path(session.path), folder, bool(full_id_numbers), session.stamp())
 
 
-def _cell(table: str, value, mask: bool):
+def _redact(value):
+    """A JSON value with what rebuilds a masked ID number taken out, every ID number in it masked."""
+    if isinstance(value, dict):
+        return {k: (HIDDEN if k in REVEALING_KEYS and v not in (None, "") else _redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    if isinstance(value, str):
+        return mask_ids(value)
+    return value
+
+
+def safe_text(text: str) -> str:
+    """A cell no spreadsheet runs: a leading ' before =, +, -, @, tab or CR, except for plain numbers (-5) and the
+    tab this export puts before long digit strings itself."""
+    if text.startswith(FORMULA_START) and not _NUMBER.match(text) and not (
+            text.startswith("\t") and _LONG_DIGITS.match(text[1:])):
+        return "'" + text
+    return text
+
+
+def _cell(table: str, column: str, value, mask: bool):
     if value is None:
         return ""
     if isinstance(value, bytes):
         return f"（{len(value)} 字节，见程序内存档）"
+    if mask and (table, column) in REVEALING_COLUMNS and value != "":
+        return HIDDEN
     text = str(value)
     if mask and isinstance(value, str):
-        text = mask_ids(text)
+        if (table, column) in JSON_COLUMNS or (table == "settings" and column == "value"):
+            try:
+                text = json.dumps(_redact(json.loads(text)), ensure_ascii=False, separators=(",", ":"))
+            except ValueError:
+                text = mask_ids(text)
+        else:
+            text = mask_ids(text)
     if _LONG_DIGITS.match(text):
         text = "\t" + text  # Excel would show 4.11502E+17 and drop the last digits
-    return text
+    return safe_text(text)
 
 
 def _tables(snapshot: files.ReadSnapshot) -> list[str]:
@@ -109,6 +152,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     mask = not job.full_id_numbers
     snapshot = files.ReadSnapshot(job.data_path)
     written: dict[str, int] = {}
+    note_partial(job.data_path, partial)   # a kill half way: the next start removes it (issue 12)
     try:
         partial.mkdir(parents=True)
         snapshot.begin()  # one snapshot for every table
@@ -124,7 +168,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
                 writer.writerow([HEADERS.get(columns[i], columns[i]) for i in keep])
                 count = 0
                 for row in cursor:
-                    writer.writerow([_cell(table, row[i], mask) for i in keep])
+                    writer.writerow([_cell(table, columns[i], row[i], mask) for i in keep])
                     count += 1
                     if count % 5000 == 0:
                         if cancel is not None and cancel.is_set():
@@ -145,6 +189,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
         raise
     finally:
         snapshot.close()
+        done_partial(job.data_path, partial)
     db = connect(job.data_path)
     try:
         with atomic(db):
@@ -157,7 +202,9 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
 
 def _readme(job: ExportJob, written: dict) -> str:
     lines = ["灵活就业参保经办台 数据导出", f"数据文件：{job.data_path}", f"导出人：{job.stamp.operator}　时间：{job.stamp.at}",
-             "身份证号：" + ("完整（请妥善保管，防止泄露）" if job.full_id_numbers else "已部分隐藏（如 4115**********1237）"),
+             "身份证号：" + ("完整（请妥善保管，防止泄露）" if job.full_id_numbers else
+                         "已部分隐藏（如 4115**********1237）；可据以推出完整号码的出生日期、地址和退休年月也已隐藏"),
+             "以 = + - @ 开头的文字前加了一个 ' 号，以免电子表格把它当作公式执行。",
              "编码：UTF-8（带BOM），可直接用 Excel 打开；较长的数字（身份证号、票据号）前有一个制表符，以免 Excel 改成科学计数法。",
              "说明：本导出供查阅和统计，不能用于恢复数据；恢复请使用备份文件。", "", "文件："]
     lines += [f"  {TABLE_NAMES.get(t, t)}.csv　{n} 行" for t, n in written.items()]

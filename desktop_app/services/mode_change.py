@@ -35,6 +35,7 @@ class ModeChangeQuote:
 
 def uncovered_pooling_months(session: Session, person_id: int) -> list[str]:
     """Months paid here in 单建统筹 mode whose difference has not been paid (信阳 第六条, 吉林（五）)."""
+    require(session, "read")
     covered = difference_store.covered_months(session.db, person_id)
     return [r["month"] for r in ledger_store.rows(session.db, person_id)
             if r["mode"] == "pooling_only" and r["month"] not in covered]

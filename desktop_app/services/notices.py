@@ -7,6 +7,7 @@ Rendering belongs to desktop_app.notices, a layer above this one: callers pass i
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,6 @@ from desktop_app.services.settings import get_office_contact
 from desktop_app.store import ledger as ledger_store
 from desktop_app.store import notices as notice_store
 from desktop_app.store import people as people_store
-from desktop_app.store import settings as settings_store
 from desktop_app.store.db import atomic
 
 KINDS = ("waiting_period", "lump_sum", "retirement_lump_sum", "transfer", "retirement", "mode_change", "transfer_out")
@@ -39,7 +39,7 @@ Render = Callable[[dict], bytes]   # the notice dict -> PDF bytes; raises InputE
 
 def is_demo(session: Session, decision: dict | None) -> bool:
     """A notice is a demo when the file is the demo database or any value it rests on is a demo value."""
-    return bool(settings_store.get(session.db, "demo")) or any(
+    return session.demo or any(
         p.get("demo") for p in (decision or {}).get("parameters_used") or [])
 
 
@@ -148,17 +148,25 @@ def record_receipt(session: Session, serial: str, returned_on: date, today: date
 
 def reprint_notice(session: Session, serial: str) -> bytes:
     """The archived PDF, byte for byte; refused if it no longer matches the sha256 stored with it."""
+    require(session, "read")
     row = notice_store.by_serial(session.db, serial)
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
     pdf = bytes(row["pdf"])
-    if hashlib.sha256(pdf).hexdigest() != row["sha256"]:
-        raise InputError("serial", f"第{serial}号通知书的存档与其校验值不符，可能已被篡改，请联系管理员")
+    digest = hashlib.sha256(pdf).hexdigest()
+    # The sha256 beside the PDF is in the same file as the PDF: it is held against the audit entry of the issue
+    # too, so a PDF forged together with its sha256 is not served (issue 12).
+    issued = session.db.execute("SELECT after FROM audit WHERE entity = ? AND action = 'notice.issue'",
+                                [f"notices:{serial}"]).fetchone()
+    recorded = json.loads(issued[0]).get("sha256") if issued and issued[0] else None
+    if digest != row["sha256"] or digest != recorded:
+        raise InputError("serial", f"第{serial}号通知书的存档与其校验值或审计记录不符，可能已被篡改，请联系管理员")
     return pdf
 
 
 def notice_inputs(session: Session, serial: str) -> dict:
     """The notice dict an archived notice was rendered from."""
+    require(session, "read")
     row = notice_store.by_serial(session.db, serial)
     if row is None:
         raise InputError("serial", f"找不到第{serial}号通知书")
@@ -167,6 +175,7 @@ def notice_inputs(session: Session, serial: str) -> dict:
 
 def notices_for_person(session: Session, person_id: int) -> list[dict]:
     """serial, kind, issued_on, operator, sha256, replaces, receipt_returned_on, receipt_operator — newest last."""
+    require(session, "read")
     return notice_store.for_person(session.db, person_id)
 
 

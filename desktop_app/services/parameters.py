@@ -36,6 +36,7 @@ class ParameterRow:
 def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[ParameterRow]:
     """Every dated value the rules use for the jurisdiction (default: the office's), office entries included,
     with the parameters the documents leave to the city listed even when no value is entered yet."""
+    require(session, "read")
     from desktop_app.rules import parameter_catalogue
 
     jurisdiction = jurisdiction or require_office(session)
@@ -63,6 +64,7 @@ def parameter_rows(session: Session, jurisdiction: str | None = None) -> list[Pa
 def unconfirmed_parameters(session: Session, jurisdiction: str | None = None) -> list[ParameterRow]:
     """Shipped values the office has not confirmed yet: no notice is printed with them (a 示例 one aside) until the
     office enters its own value in force from that date on (the same figure is fine). Entering is confirming."""
+    require(session, "read")
     rows = parameter_rows(session, jurisdiction)
     pending = []
     for row in rows:
@@ -121,6 +123,7 @@ def set_parameter(session: Session, name: str, valid_from: date, value: str, sou
 def parameter_coverage(session: Session, name: str, today: date, jurisdiction: str | None = None):
     """rules.coverage.Coverage: the months from the document's entry into force to today's with no value of the
     parameter in force (a decision about them fails with 缺少参数), and the 生效日期 a new value should start from."""
+    require(session, "read")
     from desktop_app.rules.coverage import coverage
 
     jurisdiction = jurisdiction or require_office(session)
@@ -130,5 +133,6 @@ def parameter_coverage(session: Session, name: str, today: date, jurisdiction: s
 def parameter_change_impact(session: Session, name: str, valid_from: date, jurisdiction: str | None = None) -> int:
     """How many saved decisions used this parameter at or after valid_from: they keep their values, but the
     screen can tell the administrator that new decisions on the same cases would now differ."""
+    require(session, "read")
     jurisdiction = jurisdiction or require_office(session)
     return decision_store.count_using_parameter(session.db, jurisdiction, name, valid_from.isoformat())

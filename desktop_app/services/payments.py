@@ -127,6 +127,7 @@ def _retroactive_gap(session: Session, person_id: int) -> set[str]:
 def ledger(session: Session, person_id: int, today: date) -> Ledger:
     """The payment history from the first month here to today (and months paid in advance), each month with its
     benefit state; months after today show the state they get if every month is paid on time."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = ledger_store.rows(session.db, person_id)
     by_month = {r["month"]: r for r in rows}
@@ -200,6 +201,7 @@ def _periods(decision: dict) -> list[dict]:
 def this_months_standard(session: Session, person: dict, today: date) -> tuple[dict | None, str | None]:
     """The contribution decision for the current month (what to pay, and the 大额 contribution beside it), or
     None and the reason (e.g. a parameter the office has not entered yet) — the ledger shows either."""
+    require(session, "read")
     month = month_str(today)
     try:
         return ask(session, contribution_case(person, month, today, case_parameters(session.db, person, month),
@@ -268,6 +270,7 @@ def record_payment(session: Session, person_id: int, months: list[date], paid_on
 def quote_payment(session: Session, person_id: int, months: list[date], paid_on: date, today: date) -> dict:
     """What paying these months on paid_on costs and changes (the rule module's back_payment for chosen months):
     each month's kind (arrears that heal, past the limit, due, in advance), standard and late fee."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = [r for r in ledger_store.rows(session.db, person_id) if r["paid_on"] <= paid_on.isoformat()]
     case = timeline_case(person, rows, paid_on, timeline_fields(session.db, person))
@@ -354,6 +357,7 @@ def _month_span(months: list[str]) -> str:
 
 def quote_back_payment(session: Session, person_id: int, today: date) -> BackPaymentQuote:
     """补缴测算: the open arrears if paid today, compared with paying next month."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = ledger_store.rows(session.db, person_id)
     if person["first_month"] not in {r["month"] for r in rows}:

@@ -70,6 +70,7 @@ def _arrears(session: Session, person: dict, rows: list[dict], today: date) -> l
 
 def retirement_record(session: Session, person_id: int, today: date) -> RetirementRecord:
     """Months counted up to this month: paid here, brought by transfer, deemed; each correction with its reason."""
+    require(session, "read")
     person = _person(session, person_id)
     rows = [r for r in ledger_store.rows(session.db, person_id) if r["month"] <= month_str(today)]
     local = [r for r in rows if r["source"] in LOCAL_SOURCES]
@@ -147,6 +148,7 @@ def decide_retirement(session: Session, person_id: int, today: date, hukou_in_pr
                       female_original_age: int | None = None) -> dict:
     """The rule decision: retirement month, qualified or not, shortfalls, options, lump sum, mode difference.
     Adds "record" (the counted months it was decided on)."""
+    require(session, "read")
     person = _person(session, person_id)
     record = retirement_record(session, person_id, today)
     decision = ask(session, retirement_case(person, record, today, hukou_in_province, female_original_age, session.db), "record")

@@ -51,3 +51,12 @@ def require_office(session: Session) -> str:
     if not session.office.jurisdiction:
         raise InputError("jurisdiction", "请先由管理员在“设置”中选择本经办机构所属的统筹地区")
     return session.office.jurisdiction
+
+
+def parameter_in_force(session: Session, name: str, on: date, jurisdiction: str | None = None):
+    """One parameter of the office's jurisdiction in force on `on` (the office's table over the shipped files),
+    or None where neither has it."""
+    from desktop_app.rules import parameter_value
+
+    jurisdiction = jurisdiction or require_office(session)
+    return parameter_value(jurisdiction, name, on, office_parameters(session, jurisdiction))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -12,10 +13,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop_app.services import instance_lock
+from desktop_app.services import anchors, instance_lock
 from desktop_app.store import audit, settings
-from desktop_app.store.db import StoreError, atomic, connect, quick_check
-from desktop_app.store.migrations import migrate, pending
+from desktop_app.store.db import DiskFull, StoreError, connect, quick_check
+from desktop_app.store.migrations import migrate, pending, upgrade_bytes
 
 APP_FOLDER = "灵活就业参保经办台"
 DATA_FILE = "flexins.sqlite3"
@@ -51,6 +52,9 @@ class Session:
     locked: bool = False                 # idle lock: every action refused until the password is given again
     must_change_password: bool = False   # first login with an initial password: only the change is allowed
     demo_login: bool = False             # logged in automatically on the demo database
+    # The demo database: only the file at demo_data_path() (where `--demo` builds it), never anything written
+    # inside a file (issue 12: one settings row must not give an administrator without a password).
+    demo: bool = False
     instance_lock: object | None = field(default=None, repr=False)
 
     def stamp(self) -> audit.Stamp:
@@ -82,6 +86,14 @@ def demo_data_path() -> Path:
     return default_data_path().with_name("demo.sqlite3")
 
 
+def is_demo_path(path: Path) -> bool:
+    """The demo database is the file at demo_data_path(), whatever any file says about itself."""
+    try:
+        return Path(path).resolve() == demo_data_path().resolve()
+    except OSError:
+        return False
+
+
 def load_office(db: Database) -> Office:
     return Office(settings.get(db, "office_jurisdiction"), settings.get(db, "office_name"))
 
@@ -103,6 +115,27 @@ def pending_upgrade(path: Path) -> list[str]:
         return []
     finally:
         db.close()
+
+
+def free_bytes(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def check_upgrade_space(db: Database, path: Path) -> None:
+    """Before a schema upgrade starts: enough free space on the data file's disk, or DiskFull saying how much
+    is needed (issue 12: m006 rebuilds the ledger, about its size twice over while it runs)."""
+    names = pending(db)
+    if not names:
+        return
+    needed, free = upgrade_bytes(db, names), free_bytes(path.parent)
+    if free < needed:
+        raise DiskFull(f"磁盘空间不足：升级数据文件（新版本只需升级一次）约需 {_mb(needed)} 可用空间，"
+                       f"数据文件所在磁盘（{path.parent}）现只有 {_mb(free)}。请清理磁盘后重新启动本程序；"
+                       "数据文件尚未改动，已保存的数据不受影响。")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2 ** 20:,.0f} MB" if n >= 2 ** 20 else f"{n / 2 ** 20:.1f} MB"
 
 
 def open_session(path: Path, operator: str | None = "管理员", clock: Callable[[], datetime] = _now, *,
@@ -130,12 +163,18 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
     try:
         if check:
             quick_check(db)
-        applied = migrate(db)
+        check_upgrade_space(db, path)
+        anchors.keep_after_commits(db, path)  # the audit chain's head, anchored beside the file (issue 12)
+        stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
+        migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
         role = SYSTEM_ROLE if operator is not None else None
-        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock)
-        if applied:
-            with atomic(db):
-                audit.append(db, session.stamp(), "schema.migrate", "schema", None, {"applied": applied})
+        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock,
+                          demo=is_demo_path(path))
+        if not anchors.anchor_path(path).exists():
+            try:
+                anchors.record(db, path)  # a file new to this PC: anchored from now on
+            except OSError:
+                pass  # a read-only folder: the audit check says the anchor is missing
     except BaseException:
         db.close()
         if lock is not None:

@@ -62,6 +62,7 @@ _PHONE = re.compile(r"^[0-9（）()\-—、,，/ 转]{5,60}$")
 
 
 def get_office_contact(session: Session) -> OfficeContact:
+    require(session, "read")
     get = lambda key: settings_store.get(session.db, key)  # noqa: E731
     return OfficeContact(get("office_address") or "", get("office_phone") or "", list(get("office_channels") or []),
                          get("office_review_body") or "", get("office_court") or "")
@@ -94,6 +95,7 @@ def set_office_contact(session: Session, address: str, phone: str, channels: lis
 
 
 def get_setting(session: Session, key: str):
+    require(session, "read")
     return settings_store.get(session.db, key)
 
 

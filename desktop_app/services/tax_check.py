@@ -13,18 +13,25 @@ from pathlib import Path
 
 from desktop_app.services.errors import InputError
 from desktop_app.services.payments import contribution_case
-from desktop_app.services.rules_glue import ask, month_str
+from desktop_app.services.permissions import require
+from desktop_app.services.rules_glue import add_months, ask, month_str, parameter_in_force
 from desktop_app.services.session import Session
-from desktop_app.services.tax_file import COLUMNS, FileProblem, Progress, cell_text, is_blank, read_rows
+from desktop_app.services.tax_file import COLUMNS, FileProblem, Progress, cell_text, is_blank, quote, read_rows
 from desktop_app.store import import_rows
 from desktop_app.store import people as people_store
+
+def zh(month: str) -> str:
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
 
 MAX_PROBLEMS = 50_000  # listed; the count goes on beyond
 CANCEL_EVERY = 5_000   # rows between two looks at the cancel flag
 AGAINST_LEDGER = "核对已缴记录"
-_MONTH = re.compile(r"^(\d{4})(?:[-/.年]?)(\d{1,2})月?$")
-_DAY = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+# 费款所属期: YYYY-MM or YYYYMM only (or an Excel date cell); 2025-61 is a typing error, not June (issue 12)
+_MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
+_DAY = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _AMOUNT_JUNK = str.maketrans("", "", ",，¥￥元 ")
+_AMOUNT = re.compile(r"^\d{1,9}(?:\.\d{1,2})?$")  # yuan and fen; 4.375E+2 is no amount a clerk wrote
 _RECEIPT = re.compile(r"^[0-9A-Za-z\-_/]{1,40}$")
 
 
@@ -69,18 +76,22 @@ def excel_serial(text: str) -> date | None:
 
 
 def parse_month(text: str) -> str | None:
-    """2024-03, 202403, 2024/3, 2024年3月, and a whole date (an Excel date column: 2024/3/1) or day number."""
+    """2024-03 or 202403 (an Excel date cell comes as a date: tax_check takes its month). Anything else is None:
+    2024/3, 2025-61 or 2025-13 are typing errors for the clerk to fix, never guessed (issue 12)."""
     m = _MONTH.match(text)
     if m and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    day = parse_day(text)
-    return None if day is None else f"{day.year:04d}-{day.month:02d}"
+        return f"{m.group(1)}-{m.group(2)}"
+    return None
 
 
 def parse_day(text: str) -> date | None:
+    """A date, with a time of day that exists if one is given (2025-06-10 99:99 is no time)."""
     m = _DAY.match(text)
     if not m:
         return excel_serial(text)
+    hour, minute, second = (int(g) if g else 0 for g in m.group(4, 5, 6))
+    if hour > 23 or minute > 59 or second > 59:
+        return None
     try:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
@@ -88,11 +99,14 @@ def parse_day(text: str) -> date | None:
 
 
 def parse_amount(text: str) -> Decimal | None:
+    """Yuan with at most two decimals (commas, ￥ and 元 allowed); exponents, signs and text are refused."""
+    plain = text.translate(_AMOUNT_JUNK)
+    if not _AMOUNT.match(plain):
+        return None
     try:
-        value = Decimal(text.translate(_AMOUNT_JUNK))
+        return Decimal(plain)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
 
 
 class _Caches:
@@ -106,6 +120,11 @@ class _Caches:
         self.standards: dict[tuple, int | InputError] = {}
         self.keys: list[tuple] = []  # (key_no, jurisdiction, mode, base_ratio, month, amount)
         self.amount_ok: dict[tuple[str, int], bool] = {}
+        # the counter's prepayment limit (the rule module's prepay_limit_months) applies to files too; an office
+        # that has not entered it accepts no month after this one
+        limit = parameter_in_force(session, "prepay_limit_months", today) if session.office.jurisdiction else None
+        self.prepay = 0 if limit is None else int(limit)
+        self.latest = month_str(add_months(today, self.prepay))
 
     def month(self, text: str) -> str | None:
         found = self.months.get(text, False)
@@ -119,7 +138,7 @@ class _Caches:
         if found is None:
             paid_on = parse_day(text)
             if paid_on is None:
-                found = (None, f"缴费日期“{text}”不正确，应为存在的日期，如 2024-03-15")
+                found = (None, f"缴费日期“{quote(text)}”不正确，应为存在的日期，如 2024-03-15")
             elif paid_on > self.today:
                 found = (None, f"缴费日期 {paid_on.isoformat()} 晚于今天")
             elif paid_on.year < 2000:
@@ -271,20 +290,23 @@ class Checker:
         elif person is None:
             found.append(("身份证号", _unknown_id_message(raw_id, cells[i_id])))
         elif name != person[1]:
-            found.append(("姓名", f"姓名“{name}”与登记信息不一致（登记为“{person[1]}”）" if name else "姓名为空"))
+            found.append(("姓名", f"姓名“{quote(name)}”与登记信息不一致（登记为“{person[1]}”）" if name else "姓名为空"))
 
         month_cell = cells[i_month]
         month_text = "" if isinstance(month_cell, date) else cell_text(month_cell)
         month = month_str(month_cell) if isinstance(month_cell, date) else caches.month(month_text)
         listed = False
         if month is None:
-            found.append(("费款所属期", f"费款所属期“{month_text}”不正确，应为 YYYY-MM 或 YYYYMM"))
+            found.append(("费款所属期", f"费款所属期“{quote(month_text)}”不正确，应为 YYYY-MM 或 YYYYMM，如 2025-03"))
+        elif month > caches.latest:
+            found.append(("费款所属期", f"费款所属期{zh(month)}晚于{zh(caches.latest)}：最多只能预缴{caches.prepay}个月"
+                                       if caches.prepay else f"费款所属期{zh(month)}晚于本月：本机构未录入可预缴的月数"))
         else:
             if type(month_cell) is str:
                 self.fast_month[month_cell] = month
             if person is not None:
                 if month < person[3]:
-                    found.append(("费款所属期", f"{month} 早于该参保人的首次缴费月份 {person[3]}"))
+                    found.append(("费款所属期", f"{zh(month)}早于该参保人的首次缴费月份{zh(person[3])}"))
                 else:
                     listed = True  # already paid / twice in the file: found in SQL
 
@@ -298,7 +320,7 @@ class Checker:
         amount = caches.amount(amount_text)
         key_no = None
         if amount is None or amount <= 0:
-            found.append(("缴费金额", f"缴费金额“{amount_text}”不正确，应为正数，如 437.50"))
+            found.append(("缴费金额", f"缴费金额“{quote(amount_text)}”不正确，应为元（最多两位小数），如 437.50"))
         elif listed:  # a refused month has no standard worth comparing
             key_no = caches.standard(self.combos[person[2]], month)
             if isinstance(key_no, InputError):
@@ -313,7 +335,7 @@ class Checker:
         if not receipt:
             found.append(("票据号", "票据号为空"))
         elif not _RECEIPT.match(receipt):
-            found.append(("票据号", f"票据号“{receipt[:20]}”只能由数字、字母和“-”组成，最长40位"))
+            found.append(("票据号", f"票据号“{quote(receipt)}”只能由数字、字母和“-”组成，最长40位"))
 
         for column, message in found:
             listed_problem = self.problem(row_no, column, message)
@@ -329,6 +351,7 @@ def check_file(session: Session, path: Path, sha256: str, today: date, progress:
     """Every row checked; the rows kept in this connection's temporary tables for the import that may follow.
     Only temporary tables are written, in a transaction of their own (never left open: the next counter
     action must start its own)."""
+    require(session, "counter")
     db = session.db
     own = not db.conn.in_transaction
     try:
@@ -408,5 +431,5 @@ def _unknown_id_message(raw: str, cell) -> str:
     try:
         parse_id_number(raw)
     except RuleError as error:
-        return f"身份证号“{raw}”不正确：{error.message}"
+        return f"身份证号“{quote(raw)}”不正确：{error.message}"
     return f"未找到身份证号为 {raw} 的参保人，请先办理参保登记"

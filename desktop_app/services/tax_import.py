@@ -32,12 +32,14 @@ from desktop_app.services.tax_file import Progress
 from desktop_app.store import audit
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
+from desktop_app.store import ledger as ledger_store
 from desktop_app.store.db import atomic, larger_cache
 
 __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "import_tax_file", "imports",
            "parse_amount", "parse_day", "parse_month"]
 
 WRITING = "写入缴费记录"
+SEALING = "记入审计记录"
 WRITE_PARTS = 20
 CANCEL_OPS = 200_000  # SQLite steps between two looks at the cancel flag while writing
 BULK_CACHE_MIB = 16
@@ -153,6 +155,7 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 import_rows.set_decision(db, key_no, decision_id)
                 decision_ids.append(decision_id)
             parts = import_rows.write_parts(db, WRITE_PARTS)
+            first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM main.ledger").fetchone()[0]
             written = 0
             for done, (month, first, last) in enumerate(parts):
                 if cancel is not None and cancel():
@@ -162,9 +165,19 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                     progress(WRITING, done + 1, len(parts))
             if written != rows:
                 raise _Stale()
+            # The rows just written have consecutive ids: their digest lets the audit check see an edit of any of
+            # them (issue 12), as the decisions' digest does for the standards they cite.
+            last_id = first_id + rows - 1
+            if progress is not None:
+                progress(SEALING, 0, 1)
             audit.append(db, stamp, "ledger.import", f"imports:{import_id}", None, {
                 "file_name": file_name, "file_sha256": digest, "rows": rows, "rows_sha256": state["rows_sha256"],
-                "decision_ids": sorted(decision_ids), "people": state["people"]})
+                "decision_ids": sorted(decision_ids), "people": state["people"],
+                "decisions_sha256": ledger_store.decision_digest(db, decision_ids),
+                "ledger_ids": [first_id, last_id],
+                "ledger_sha256": ledger_store.range_digest(db, first_id, last_id)})
+            if progress is not None:
+                progress(SEALING, 1, 1)
     except sqlite3.OperationalError as exc:
         if cancel is not None and "interrupt" in str(exc).lower():
             raise ImportCancelled() from None
@@ -183,4 +196,5 @@ def _key_order(case: dict) -> tuple:
 
 def imports(session: Session) -> list[dict]:
     """Files imported so far, newest first."""
+    require(session, "read")
     return import_rows.imports(session.db)

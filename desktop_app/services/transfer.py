@@ -54,7 +54,7 @@ def _short(province: str) -> str:
     return province
 
 
-def check_province(session: Session, person: dict, form: TransferForm) -> TransferForm:
+def _check_province(session: Session, person: dict, form: TransferForm) -> TransferForm:
     """原参保地在本省 follows from the province chosen, and the region's own text may not name another province."""
     from desktop_app.rules import JURISDICTIONS
 
@@ -114,9 +114,10 @@ def transfer_case(person: dict, form: TransferForm, today: date, db=None) -> dic
 
 def decide_transfer(session: Session, person_id: int, form: TransferForm, today: date) -> dict:
     """The rule decision (gap, continuous, back-pay months and amount, waiting, retroactive, recognised years)."""
+    require(session, "read")
     person = _person(session, person_id)
     _check(form, today)
-    check_province(session, person, form)
+    _check_province(session, person, form)
     decision = ask(session, transfer_case(person, form, today, session.db), "first_month_here")
     decision.setdefault("back_pay_amount", None)
     return decision

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "operator.unlock": "解锁操作员账户",
     "backup.create": "备份数据",
     "backup.restore": "从备份恢复数据",
+    "backup.passphrase": "设置备份口令",
     "export.csv": "导出CSV",
     "integrity.damaged": "数据文件检查发现损坏",
 }

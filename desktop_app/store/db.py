@@ -22,6 +22,10 @@ class StoreError(Exception):
         self.message = message
 
 
+class DiskFull(StoreError):
+    """Not enough free space on the data file's disk: nothing was written (or all of it was rolled back)."""
+
+
 def connect(path: Path | str) -> Database:
     """Open (or create) the file with the connection settings every connection needs.
 
@@ -100,16 +104,30 @@ def atomic(db: Database) -> Iterator[Database]:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            _after_commit(db)
     except sqlite3.OperationalError as exc:
         raise _store_error(exc) or exc
+
+
+def _after_commit(db: Database) -> None:
+    """What the session asked to run after each commit (services/anchors.py moves the audit anchor on). The
+    action is committed already: nothing here may fail it."""
+    hook = getattr(db, "after_commit", None)
+    if hook is not None:
+        try:
+            hook(db)
+        except Exception:  # noqa: BLE001 (an anchor that lags is caught up by the next commit)
+            pass
 
 
 def _store_error(exc: sqlite3.OperationalError) -> StoreError | None:
     """The failures a clerk can act on, as a Chinese sentence; the transaction was rolled back first."""
     text = str(exc).lower()
     if "disk is full" in text or "database or disk is full" in text:
-        message = "磁盘空间已满，本次操作未保存（已保存的数据不受影响）。请清理磁盘或联系管理员后重试。"
-    elif "readonly" in text or "read-only" in text:
+        error = DiskFull("磁盘空间已满，本次操作未保存（已保存的数据不受影响）。请清理磁盘或联系管理员后重试。")
+        error.__cause__ = exc
+        return error
+    if "readonly" in text or "read-only" in text:
         message = "数据文件或其所在文件夹为只读，本次操作未保存（已保存的数据不受影响）。请联系管理员检查文件权限。"
     elif "locked" in text or "busy" in text:
         message = "数据文件正被其他程序占用，本次操作未保存。请稍后重试。"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import heapq
+
 from sqlite_utils import Database
 
 from desktop_app.store import audit
@@ -41,9 +44,12 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
         )
         ids.append(cursor.lastrowid)
     after = [
-        {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id")}
+        {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id", "mode")}
         | ({"late_fee": str(e["late_fee"])} if e.get("late_fee") is not None else {}) for e in entries
     ]
+    for item in after:  # what the row's decision said, so an edit of an unaudited decision shows (issue 12)
+        if item["decision_id"] is not None:
+            item["decision_sha256"] = decision_digest(db, [item["decision_id"]])
     audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
     return ids
 
@@ -63,6 +69,41 @@ def void(db: Database, stamp: Stamp, person_id: int, month: str, reason: str, vo
     audit.append(db, stamp, "ledger.void", f"people:{person_id}/ledger:{month}", row,
                  {"voided": True, "reason": reason, "void_id": cursor.lastrowid})
     return cursor.lastrowid
+
+
+def decision_digest(db: Database, ids: list[int]) -> str:
+    """sha256 of the decisions (id, inputs, decision, decided_on) in id order: the entry of the rows that cite
+    them keeps it, since these decisions are written without an entry of their own."""
+    digest = hashlib.sha256()
+    for chunk in range(0, len(ids), 500):
+        part = sorted(ids)[chunk:chunk + 500]
+        for row in db.execute(f"SELECT id, inputs, decision, decided_on FROM decisions WHERE id IN"
+                              f" ({', '.join('?' * len(part))}) ORDER BY id", part):
+            digest.update(("|".join(str(v) for v in row) + "\n").encode("utf-8"))
+    return digest.hexdigest()
+
+
+ROW_LINE = ("id || '|' || person_id || '|' || month || '|' || paid_on || '|' || coalesce(amount, '') || '|' ||"
+            " receipt_no || '|' || source || '|' || coalesce(mode, '') || '|' || coalesce(decision_id, '') || '|' ||"
+            " coalesce(import_id, '') || '|' || operator || '|' || recorded_at")
+ROW_COLUMNS = ("id", "person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id",
+               "import_id", "operator", "recorded_at")
+
+
+def row_line(row: dict) -> str:
+    """The line ROW_LINE makes in SQL, for a row held in Python (a voided row, kept in its audit entry)."""
+    return "|".join("" if row.get(k) is None else str(row.get(k)) for k in ROW_COLUMNS)
+
+
+def range_digest(db: Database, first: int, last: int, extra: list[dict] = ()) -> str:
+    """sha256 of the ledger rows with ids first..last, a line each in id order (the rows of one import, written
+    in one transaction, have consecutive ids); `extra`: rows of the range since voided, put back in place."""
+    digest = hashlib.sha256()
+    missing = sorted((r["id"], row_line(r)) for r in extra)
+    cursor = db.execute(f"SELECT id, {ROW_LINE} FROM main.ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
+    for id_, line in heapq.merge(cursor, missing):
+        digest.update((line + "\n").encode("utf-8"))
+    return digest.hexdigest()
 
 
 def voids(db: Database, person_id: int) -> list[dict]:

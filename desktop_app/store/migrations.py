@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from desktop_app.store.db import StoreError
+from desktop_app.store.db import StoreError, atomic
 
 MIGRATIONS = Migrations("flexins")
 
@@ -298,8 +299,35 @@ def m006_ledger_by_month(db: Database) -> None:
     )
 
 
-def migrate(db: Database) -> list[str]:
-    """Apply pending migrations; return their names. Refuses a file written by a newer app version."""
+@MIGRATIONS()
+def m007_backup_keys(db: Database) -> None:
+    """Issue 12: the backup passphrase's key (backups are encrypted); audit entries found by entity (reprints)."""
+    # The key is derived from the administrator's passphrase and kept wrapped by the operating system where it
+    # can (services/backup.py); a reprint compares the archived PDF with its issue's entry (services/notices.py).
+    _run(
+        db,
+        """CREATE TABLE backup_keys (
+            id INTEGER PRIMARY KEY,
+            key_id TEXT NOT NULL UNIQUE,
+            salt TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            r INTEGER NOT NULL,
+            p INTEGER NOT NULL,
+            protector TEXT NOT NULL,
+            wrapped BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            operator TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_audit_entity ON audit (entity)",
+    )
+
+
+def migrate(db: Database, record: Callable[[list[str]], None] | None = None) -> list[str]:
+    """Apply pending migrations; return their names. Refuses a file written by a newer app version.
+
+    All pending migrations and record(names) (the caller's audit entry) commit as one transaction (issue 12):
+    a kill right after the upgrade can no longer leave it without its entry. A full disk half way rolls all
+    of it back (store.db.DiskFull)."""
     known = {m.name for m in MIGRATIONS._migrations}
     unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
     if unknown:
@@ -308,8 +336,37 @@ def migrate(db: Database) -> list[str]:
         )
     pending = [m.name for m in MIGRATIONS.pending(db)]
     if pending:
-        MIGRATIONS.apply(db)
+        with atomic(db):  # each migration's own db.atomic() becomes a savepoint inside this transaction
+            MIGRATIONS.apply(db)
+            if record is not None:
+                record(pending)
     return pending
+
+
+REBUILDS = {"m006_ledger_by_month": ("ledger",)}  # migrations that copy a whole table
+UPGRADE_MARGIN_BYTES = 16 * 2 ** 20
+
+
+def upgrade_bytes(db: Database, names: list[str]) -> int:
+    """Free disk space the pending migrations need, estimated before they start (issue 12). A table rebuilt
+    (m006: the ledger) is written twice over while the transaction lasts: the new copy in the file and the
+    same pages in the write-ahead log; so twice the table with its indexes, plus a margin."""
+    tables = sorted({t for name in names for t in REBUILDS.get(name, ())})
+    if not tables:
+        return UPGRADE_MARGIN_BYTES if names else 0
+    return 2 * table_bytes(db, tables) + UPGRADE_MARGIN_BYTES
+
+
+def table_bytes(db: Database, tables: list[str]) -> int:
+    """The pages the tables and their indexes take (SQLite's dbstat); the whole file where dbstat is missing."""
+    marks = ", ".join("?" * len(tables))
+    try:
+        return db.execute(
+            f"SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN ({marks}) OR name IN"
+            f" (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}))",
+            [*tables, *tables]).fetchone()[0]
+    except sqlite3.DatabaseError:
+        return db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
 
 
 def pending(db: Database) -> list[str]:
@@ -327,7 +384,7 @@ PERSON_STATUSES = ("active", "stopped", "terminated_death", "terminated_employer
 
 
 @MIGRATIONS()
-def m007_person_terms(db: Database) -> None:
+def m008_person_terms(db: Database) -> None:
     """A person's payment cycle, insurance status and dated changes of terms (issue 11: 信阳 按季度; issue 13: 停保, 转出)."""
     fields = ", ".join(f"'{f}'" for f in PERSON_CHANGE_FIELDS)
     statuses = ", ".join(f"'{s}'" for s in PERSON_STATUSES)
@@ -367,7 +424,7 @@ def m007_person_terms(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m008_notice_receipts(db: Database) -> None:
+def m009_notice_receipts(db: Database) -> None:
     """The 回执 of a notice coming back signed (issue 14): one row per notice, beside the archived PDF it leaves alone."""
     _run(
         db,
@@ -382,7 +439,7 @@ def m008_notice_receipts(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m009_people_search(db: Database) -> None:
+def m010_people_search(db: Database) -> None:
     """Find a person by phone and by 拼音首字母 (issue 13): an index on phone, and every reading of each name's initials."""
     from desktop_app.store.initials import initials
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from sqlite_utils import Database
@@ -30,6 +31,7 @@ def insert(db: Database, stamp: Stamp, notice: dict) -> int:
     )
     summary = {k: notice.get(k) for k in ("serial", "person_id", "kind", "decision_id", "sha256", "replaces",
                                           "issued_on")}
+    summary["inputs_sha256"] = hashlib.sha256(canonical(notice["inputs"]).encode("utf-8")).hexdigest()
     audit.append(db, stamp, "notice.issue", f"notices:{notice['serial']}", None, summary)
     return cursor.lastrowid
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlite_utils import Database
 
 from desktop_app.store import audit
@@ -28,7 +30,14 @@ def _public(row: dict | None) -> dict | None:
     out = {k: v for k, v in row.items() if k != "password_hash"}
     if "password_hash" in row:
         out["password"] = row["password_hash"].split("$", 1)[0] + "$…"
+        out["password_sha256"] = password_digest(row["password_hash"])
     return out
+
+
+def password_digest(password_hash: str) -> str:
+    """What the audit log keeps of a password hash: its sha256 (no help to a guesser, who needs the salt and the
+    scrypt digest), so that a hash written into the file by hand no longer matches its entry (issue 12)."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
 
 
 def all_rows(db: Database) -> list[dict]:

@@ -39,8 +39,11 @@ def insert(db: Database, stamp: Stamp, person_id: int, field: str, valid_from: s
         [person_id, field, valid_from, None if before is None else str(before), text, reason, decided_on,
          stamp.operator, stamp.at])
     change_id = cursor.lastrowid
+    # the whole row in the entry: `audit verify` compares the table with it (issue 12)
     audit.append(db, stamp, "person.change", f"person_changes:{change_id}",
                  {"field": field, "value": before},
-                 {"person_id": person_id, "field": field, "value": text, "valid_from": valid_from, "reason": reason})
+                 {"id": change_id, "person_id": person_id, "field": field, "valid_from": valid_from,
+                  "before": None if before is None else str(before), "after": text, "reason": reason,
+                  "decided_on": decided_on})
     people_store.update(db, stamp, person_id, {field: after})
     return change_id

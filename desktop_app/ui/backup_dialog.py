@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QHeaderView, QMessageBox, QVBoxLayout
 
@@ -37,6 +37,7 @@ class BackupDialog(QDialog):
         self.task: Task | None = None
         self.confirm_box: QMessageBox | None = None
         self.last_result = None
+        self.folder = None
         ui = self.ui
         ui.progress_bar.hide()
         ui.cancel_button.hide()
@@ -52,6 +53,7 @@ class BackupDialog(QDialog):
         ui.keep_spin.setValue(int(get_setting(session, "backup_keep")))
         ui.browse_folder_button.clicked.connect(self._browse_folder)
         ui.save_settings_button.clicked.connect(self.save_settings)
+        ui.passphrase_button.clicked.connect(self.ask_passphrase)
         ui.backup_now_button.clicked.connect(self.backup_now)
         ui.restore_button.clicked.connect(lambda: self.restore_from(self.selected_backup()))
         ui.restore_file_button.clicked.connect(self._browse_backup)
@@ -63,7 +65,11 @@ class BackupDialog(QDialog):
     # -- the list -------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.model.removeRows(0, self.model.rowCount())
-        folder = backup.backup_folder(self.session)
+        try:
+            self.folder = backup.backup_folder(self.session)
+        except InputError:  # everybody logged out after a restore: the folder the dialog showed
+            pass
+        folder = self.folder
         self.backups = backup.list_backups(folder, self.session.path)
         for item in self.backups:
             cells = [QStandardItem(f"{item.made_at:%Y-%m-%d %H:%M:%S}"),
@@ -71,7 +77,12 @@ class BackupDialog(QDialog):
             cells[0].setData(str(item.path), Qt.ItemDataRole.UserRole)
             self.model.appendRow(cells)
         where = f"备份位置：{folder}" + ("" if folder.is_dir() else "（文件夹暂不可用：U盘是否插好？）")
-        self.ui.status_label.setText(f"{where}　共 {len(self.backups)} 份备份。")
+        try:
+            keyed = backup.has_backup_key(self.session)
+        except InputError:
+            keyed = True
+        note = "" if keyed else "　尚未设置备份口令：备份用它加密，设置前不能备份。"
+        self.ui.status_label.setText(f"{where}　共 {len(self.backups)} 份备份。{note}")
         self._on_selection()
 
     def selected_backup(self) -> Path | None:
@@ -106,6 +117,30 @@ class BackupDialog(QDialog):
             return False
         self.refresh()
         self.ui.status_label.setText("设置已保存。" + self.ui.status_label.text())
+        return True
+
+    def ask_passphrase(self) -> bool:
+        """设置备份口令: typed twice; the backups made from now on are encrypted with it (issue 12)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(self, "设置备份口令", "备份口令（至少12个字符，可以是一句话）。\n请把它写下来封存保管："
+                                        "忘记口令，用它加密的备份任何人都无法恢复。", QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        repeat, ok = QInputDialog.getText(self, "设置备份口令", "再输一次备份口令：", QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        return self.set_passphrase(text, repeat)
+
+    def set_passphrase(self, text: str, repeat: str) -> bool:
+        self.errors.clear()
+        try:
+            backup.set_backup_passphrase(self.session, text, repeat)
+        except (InputError, StoreError) as error:
+            message_box(self, "备份口令未设置", error.message)
+            return False
+        self.refresh()
+        self.ui.status_label.setText("备份口令已设置，此后的备份用它加密。" + self.ui.status_label.text())
         return True
 
     # -- jobs -----------------------------------------------------------------------------------------
@@ -153,6 +188,8 @@ class BackupDialog(QDialog):
             what = "导出" if self.task is not None and self.task.name == "export" else "备份"
             self.ui.status_label.setText(f"已取消{what}，没有留下不完整的文件。")
             return
+        if self.task is not None and self.task.name == "restore" and self._ask_again(error):
+            return
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         self.ui.status_label.setText("未完成：" + message)
         if isinstance(error, InputError) and error.field == "backup":
@@ -177,7 +214,7 @@ class BackupDialog(QDialog):
                                      + (f"已删除 {len(result.pruned)} 份较早的备份。" if result.pruned else "") + note)
 
     def _browse_backup(self) -> None:
-        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.sqlite3);;所有文件 (*)",
+        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.fxbak *.sqlite3);;所有文件 (*)",
                                 backup.backup_folder(self.session))
         if path:
             self.restore_from(path)
@@ -198,12 +235,42 @@ class BackupDialog(QDialog):
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText("恢复(&Y)")
-        box.accepted.connect(lambda: self._start(
-            "restore", lambda progress, cancel: restore.run_restore(job, progress, cancel), self._restored,
-            "正在检查备份并恢复…"))
+        self.restore_job, self.passphrase, self.confirmed = job, None, ()
+        box.accepted.connect(self._start_restore)
         self.confirm_box = box
         box.open()
         return box
+
+    def _start_restore(self) -> Task | None:
+        job, passphrase, confirmed = self.restore_job, self.passphrase, self.confirmed
+        return self._start("restore", lambda progress, cancel: restore.run_restore(
+            job, progress, cancel, passphrase=passphrase, confirmed=confirmed), self._restored, "正在检查备份并恢复…")
+
+    def _ask_again(self, error) -> bool:
+        """A restore that needs the backup's passphrase, or the administrator's confirmation of what the check
+        found (another office, a shorter audit): asked here, then the restore runs again (issue 12)."""
+        if isinstance(error, restore.NeedsConfirmation):
+            box = QMessageBox(QMessageBox.Icon.Warning, "从备份恢复", error.message + "\n\n确认后仍要恢复吗？（确认会记入审计记录）",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.button(QMessageBox.StandardButton.Yes).setText("确认并恢复(&Y)")
+
+            def confirmed():
+                self.confirmed = error.warnings
+                self._start_restore()
+            box.accepted.connect(confirmed)
+            self.confirm_box = box
+            box.open()
+            return True
+        if isinstance(error, InputError) and error.field == "passphrase":
+            from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+            text, ok = QInputDialog.getText(self, "备份口令", error.message + "\n备份口令：", QLineEdit.EchoMode.Password)
+            if ok and text:
+                self.passphrase = text
+                QTimer.singleShot(0, self._start_restore)   # after this failed job's own clean-up
+            return True
+        return False
 
     def _restored(self, result) -> None:
         restore.finish_restore(self.session)

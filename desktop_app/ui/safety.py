@@ -119,10 +119,20 @@ class SafetyControls(QObject):
         """After the window shows: the integrity check off the UI thread, then the backup at start."""
         self.idle_timer.start()
         self.backup_timer.start()
+        self.sweep()
         self.safety_status.setText(self.safety_status.text() or "正在检查数据文件…")
         path = self.session.path
         self._run("integrity", lambda progress, cancel: check_integrity(path, quick=True, cancel=cancel),
                   self._checked, self._check_failed)
+
+    def sweep(self) -> list:
+        """What a crash left half-written (a backup, its temporary copy, an export folder) goes at the next start."""
+        try:
+            folders = [backup.backup_folder(self.session)]
+        except (InputError, StoreError):
+            folders = []
+        self.swept = backup.sweep_leftovers(self.session.path, folders)
+        return self.swept
 
     def _run(self, name: str, fn, done, failed=None) -> Task | None:
         if name in self.tasks and self.tasks[name].running:
@@ -172,7 +182,11 @@ class SafetyControls(QObject):
             return None
         try:
             job = backup.plan_backup(self.session)
-        except (InputError, StoreError):
+        except InputError as error:
+            if error.field == "backup_passphrase":  # said, not silent: no backup is made until it is set
+                self._note("未能自动备份：" + error.message, bad=True)
+            return None
+        except StoreError:
             return None
         if not backup.backup_due(job.folder, job.data_path, self.now(), hours):
             return None
@@ -272,7 +286,7 @@ class SafetyControls(QObject):
         old, ok = QInputDialog.getText(self.window, "修改密码", "原密码：", QLineEdit.EchoMode.Password)
         if not ok:
             return
-        new, ok = QInputDialog.getText(self.window, "修改密码", "新密码（至少8位，含字母和数字）：", QLineEdit.EchoMode.Password)
+        new, ok = QInputDialog.getText(self.window, "修改密码", "新密码（至少10位，含字母和数字，不能太常见）：", QLineEdit.EchoMode.Password)
         if not ok:
             return
         repeat, ok = QInputDialog.getText(self.window, "修改密码", "再输一次新密码：", QLineEdit.EchoMode.Password)
@@ -306,15 +320,31 @@ class SafetyControls(QObject):
             self.dialog.close()
         self.relogin()
 
-    def verify_audit(self) -> QMessageBox:
+    def verify_audit(self) -> Task | None:
+        """The whole check (integrity, chain, tables, anchors) off the window's thread: minutes on a county's file."""
+        session = self.session
         try:
-            check = verify_chain(self.session)
-        except (InputError, StoreError) as error:
-            return message_box(self.window, "校验审计记录", error.message)
+            from desktop_app.services.permissions import require
+
+            require(session, "admin")
+        except InputError as error:
+            self.verify_box = message_box(self.window, "校验审计记录", error.message)
+            return None
+        self._note("正在校验数据文件和审计记录…")
+        return self._run("verify", lambda progress, cancel: verify_chain(session, cancel), self._verified,
+                         lambda error: self._verified(None, error))
+
+    def _verified(self, check, error=None) -> None:
+        if check is None:
+            self.verify_box = message_box(self.window, "校验审计记录",
+                                          getattr(error, "message", None) or f"{type(error).__name__}: {error}")
+            return
+        self._note("审计记录校验完成" if check.ok else "审计记录校验未通过", bad=not check.ok)
         icon = QMessageBox.Icon.Information if check.ok else QMessageBox.Icon.Critical
-        text = check.message + ("" if check.ok else "\n\n审计记录被改动过。请保留现场，立即报告上级，并从备份中找出改动前的记录。")
+        text = check.message + ("" if check.ok else "\n\n数据文件或审计记录被改动过。请保留现场（先复制一份数据文件），"
+                                "立即报告上级，并用备份逐份校验，找出改动前的那份。")
+        text += "\n\n" + "\n".join(check.lines)
         self.verify_box = message_box(self.window, "校验审计记录", text, icon)
-        return self.verify_box
 
     def shutdown(self) -> None:
         """Closing: stop the background check, let a backup end cleanly (cancelled, nothing half-written),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import traceback
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,9 @@ def _settle(app: QApplication, ms: int = 200) -> None:
 
 
 def _fresh(path: Path) -> None:
+    from desktop_app.services.anchors import forget
+
+    forget(path)  # the old file's audit anchor: a new file has a chain of its own
     for suffix in ("", "-wal", "-shm", "-journal"):
         candidate = path.with_name(path.name + suffix)
         if candidate.exists():
@@ -74,6 +78,21 @@ def _save_notice(dialog, path: Path, step: str) -> str:
     dialog.save_to(path)
     dialog.close()
     return str(path)
+
+
+def _backup_and_check(session, outdir: Path) -> None:
+    """An encrypted backup made, opened again and checked; then the whole audit check of the file."""
+    from desktop_app.services import backup, restore
+    from desktop_app.services.audit_log import check_file
+
+    backup.set_backup_passphrase(session, "自检用的备份口令 selftest 2025")
+    folder = outdir / "备份"
+    shutil.rmtree(folder, ignore_errors=True)
+    made = backup.run_backup(backup.BackupJob(session.path, folder, 2, session.stamp(), "manual"))
+    check = restore.verify_backup(made.path, data_path=session.path, key=backup.current_key(session.db))
+    _check(check.ok and check.people == 1, "加密备份", check.message)
+    audit_check = check_file(session.path)
+    _check(audit_check.ok, "审计校验", audit_check.message)
 
 
 def run(outdir: Path, app: QApplication) -> dict:
@@ -129,6 +148,9 @@ def run(outdir: Path, app: QApplication) -> dict:
         result["steps"].append("lump_sum_notice")
         issued = len(notices_for_person(session, person_id))  # the only person in the fresh file
         _check(issued == 2, "告知书存档", f"存档 {issued} 份")
+
+        _backup_and_check(session, outdir)   # cryptography and the OS key store, as installed (issue 12)
+        result["steps"] += ["encrypted_backup", "audit_check"]
 
         _settle(app)
         screenshot = outdir / "window.png"

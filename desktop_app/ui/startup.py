@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QHeaderView, QMessageBox, Q
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
+from desktop_app.store.db import DiskFull
 from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.file_choosers import choose_open_file
@@ -65,7 +66,7 @@ class RestoreAtStartDialog(QDialog):
         self.model.appendRow(cells)
 
     def _browse(self) -> None:
-        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.sqlite3);;所有文件 (*)")
+        path = choose_open_file(self, "backup_file", "选择备份文件", "经办台备份 (*.fxbak *.sqlite3);;所有文件 (*)")
         if path:
             self.choose(path)
 
@@ -88,7 +89,8 @@ class RestoreAtStartDialog(QDialog):
         QApplication.processEvents()
         try:
             self.result_ = restore.restore_damaged_file(self.data_path, chosen, self.ui.username_edit.text(),
-                                                        self.ui.password_edit.text())
+                                                        self.ui.password_edit.text(),
+                                                        passphrase=self.ui.passphrase_edit.text())
         except (InputError, StoreError) as error:
             self.ui.status_label.setText("")
             self.errors.show(error)
@@ -133,8 +135,9 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
         try:
             session = open_session(path, operator=None, check=False)
         except StoreError as error:
-            if "更新版本" in error.message:  # not damaged: a newer program's file
-                QMessageBox.critical(None, "无法打开数据文件", f"{path}\n{error.message}")
+            if isinstance(error, DiskFull) or "更新版本" in error.message:  # not damaged: no restore to offer
+                QMessageBox.critical(None, "磁盘空间不足" if isinstance(error, DiskFull) else "无法打开数据文件",
+                                     f"{path}\n{error.message}")
                 lock.release()
                 return None
             folders = [backup.default_folder(path)] + list(backup_folders or [])
@@ -146,5 +149,6 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
             if notice is not None:
                 notice.close()
                 notice = None
+        lock.refresh()   # a restore at start replaced the file: lock the one now at the path
         session.instance_lock = lock
         return session
