@@ -1,4 +1,4 @@
-"""python -m desktop_app [--demo | --db PATH] [--selftest OUTDIR]"""
+"""python -m desktop_app [--demo [huainan|jiangsu|jilin|xinyang] | --db PATH] [--selftest OUTDIR]"""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description="灵活就业参保经办台")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--demo", action="store_true",
-                       help="open the demo database (built on first use) in the user's data folder")
+    where.add_argument("--demo", nargs="?", const="", default=None, metavar="JURISDICTION",
+                       choices=("", "huainan", "jiangsu", "jilin", "xinyang"),
+                       help="open the demo database of one office (built on first use) in the user's data folder;"
+                            " without a jurisdiction the office is chosen on screen")
     where.add_argument("--db", type=Path, metavar="PATH", help="open this data file instead of the default")
     where.add_argument("--selftest", type=Path, metavar="OUTDIR",
                        help="self-check on a fresh database in OUTDIR; writes OUTDIR/result.json")
@@ -25,7 +27,7 @@ def _fatal(message: str) -> int:
     return 1
 
 
-def _build_demo(app, path: Path) -> None:
+def _build_demo(app, path: Path, jurisdiction: str) -> None:
     """The demo database takes a few seconds to build: say so on screen meanwhile."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
@@ -33,14 +35,14 @@ def _build_demo(app, path: Path) -> None:
     from desktop_app.notices.issue import render
     from desktop_app.services.demo import build_demo_database
 
-    note = QLabel("正在生成示例数据库（约200名虚构参保人），请稍候…")
+    note = QLabel("正在生成示例数据库（约100名虚构参保人），请稍候…")
     note.setWindowTitle("灵活就业参保经办台")
     note.setAlignment(Qt.AlignmentFlag.AlignCenter)
     note.setMinimumSize(420, 120)
     note.show()
     app.processEvents()
     try:
-        build_demo_database(path, date.today(), render)
+        build_demo_database(path, date.today(), render, jurisdiction=jurisdiction)
     finally:
         note.close()
 
@@ -84,10 +86,18 @@ def run_window(app, args: argparse.Namespace) -> int:
     from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.startup import open_data_file
 
-    if args.demo:
-        path = demo_data_path()
+    if args.demo is not None:
+        jurisdiction = args.demo
+        if not jurisdiction:
+            from desktop_app.ui.demo_chooser import DemoChooser
+
+            chooser = DemoChooser()
+            if chooser.exec() != QDialog.DialogCode.Accepted or chooser.choice is None:
+                return 0
+            jurisdiction = chooser.choice
+        path = demo_data_path(jurisdiction)
         if not path.exists():
-            _build_demo(app, path)
+            _build_demo(app, path, jurisdiction)
     else:
         path = args.db or default_data_path()
     settings = QSettings()

@@ -81,15 +81,22 @@ def default_data_path() -> Path:
     return base / APP_FOLDER / DATA_FILE
 
 
-def demo_data_path() -> Path:
-    """Where `--demo` builds its demo database: beside the real file, never over it."""
-    return default_data_path().with_name("demo.sqlite3")
+DEMO_JURISDICTIONS = ("huainan", "jiangsu", "jilin", "xinyang")
+
+
+def demo_data_path(jurisdiction: str | None = None) -> Path:
+    """Where `--demo` builds the demo database of one office of `jurisdiction` (issue 13: an office decides under
+    its own document): demo-<jurisdiction>.sqlite3 beside the real file, never over it. Without a jurisdiction:
+    demo.sqlite3, the single demo file of earlier versions."""
+    name = f"demo-{jurisdiction}.sqlite3" if jurisdiction else "demo.sqlite3"
+    return default_data_path().with_name(name)
 
 
 def is_demo_path(path: Path) -> bool:
-    """The demo database is the file at demo_data_path(), whatever any file says about itself."""
+    """A demo database is a file at one of the demo_data_path()s, whatever any file says about itself."""
     try:
-        return Path(path).resolve() == demo_data_path().resolve()
+        where = Path(path).resolve()
+        return any(where == demo_data_path(j).resolve() for j in (None, *DEMO_JURISDICTIONS))
     except OSError:
         return False
 
