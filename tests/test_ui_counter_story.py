@@ -59,6 +59,9 @@ def test_recording_months_past_the_limit_asks_first(qtbot, window, ui_session):
     click(qtbot, record)
     assert ui_session.db["ledger"].count == 6
     assert "另收滞纳金" in tab.ui.record_result_label.text()
+    # the person's history shows each month's late fee beside its amount
+    july = next(r for r in range(tab.model.rowCount()) if tab.model.index(r, 0).data() == "2026年7月")
+    assert float(tab.model.index(july, 4).data().replace(",", "")) > 0
     # the form offers the next unpaid month
     assert tab.ui.pay_from_edit.date() == QDate(2026, 12, 1)
 

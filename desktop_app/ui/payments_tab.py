@@ -21,7 +21,7 @@ from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_
 LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred", "before_policy")
 # The widest text each ledger column shows: widths are set once from these, not measured over every row of
 # every person (ResizeToContents asked the model for each cell of 120 months on each selection — issue 7).
-LEDGER_SAMPLES = ("2026年12月", "未缴", "2026-12-31", "9,999.99", "SW202612000000", "视同缴费",
+LEDGER_SAMPLES = ("2026年12月", "未缴", "2026-12-31", "9,999.99", "999.99", "SW202612000000", "视同缴费",
                   "暂停享受（享受待遇）")
 
 
