@@ -75,7 +75,10 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     person_id = enrol(session, form, TODAY).person_id
     tab = TransferTab(session, lambda: TODAY)
     tab.set_person(person_id)
+    from desktop_app.ui.demo_chooser import DemoChooser
+
     return {
+        "DemoChooser": DemoChooser(),
         "PolicyDialog": PolicyDialog(),
         "PersonChangeDialog": PersonChangeDialog(session, person_id, lambda: TODAY),
         "StatusDialog": StatusDialog(session, person_id, lambda: TODAY),
