@@ -48,7 +48,7 @@ def test_transfer_decide_then_save_puts_the_months_in_the_ledger(qtbot, window, 
     assert sources == {"transfer": 120, "back_payment": 2}
     # the payments tab was refreshed: the transferred months show with their source
     view = window.payments_tab.ui.ledger_view
-    assert view.model().index(0, 6).data() == "转入"
+    assert view.model().index(0, 5).data() == "转入"
     dialog = tab.print_notice("transfer")
     assert dialog is not None and dialog.page_count() >= 1
     dialog.close()
