@@ -15,28 +15,45 @@ session.py      Session(db, path, office: Office(jurisdiction, name), operator, 
                     application passes operator=None and logs someone in with auth.login. Every commit moves
                     the audit anchor beside the file on (anchors.py).
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
-                demo_data_path() -> Path         (demo.sqlite3 beside it) ; is_demo_path(path) -> bool: the only
-                    thing that makes a file the demo database (Session.demo)
+                demo_data_path(jurisdiction=None) -> Path   (demo-<jurisdiction>.sqlite3 beside it) ;
+                    is_demo_path(path) -> bool: the only thing that makes a file a demo database (Session.demo)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
                 get_office_contact(session) -> OfficeContact(address, phone, channels, review_body, court) ;
                 set_office_contact(session, address, phone, channels, review_body, court)   (printed on notices;
                     a real notice is refused while address, phone, review body or court is empty)
                 get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
-people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (pages for a list that
-                    fetches more as it scrolls)
-                get_person(session, person_id) -> Person ; mask_id_number(text) -> str
+people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (ID, mobile number,
+                    name with spaces ignored, 拼音首字母; pages for a list that fetches more as it scrolls)
+                get_person(session, person_id) -> Person ; mask_id_number(text) -> str ;
+                shown_id_number(session, id_number) -> str   (the one masking rule for screens and lists, by role)
+person_changes.py change_person(session, person_id, field, value, valid_from, reason, today) -> PersonChange
+                    (信息变更: phone, address, category from a date; payment_cycle, base_ratio from a month on) ;
+                history(session, person_id, field=None) -> list[PersonChange]
+person_terms.py case_parameters(db, person, month) ; mode_at(db, person, month) ; timeline_fields(db, person)
+                    (the person's own case fields: base band, mode, payment cycle and stops in force per month)
+person_status.py change_status(session, person_id, status, from_month, reason, today) -> PersonChange
+                    (停保 / 恢复 / 终止: stopped months are not owed)
+mode_change.py  quote_mode_change(session, person_id, new_mode, today) -> ModeChangeQuote ;
+                change_mode(session, person_id, new_mode, paid_on, receipt_no, reason, today) -> int
+                    (from next month; 信阳's difference for past pooling-only months paid and counted)
 enrolment.py    check_id_number(text) -> IdInfo ; preview_enrolment(session, form, today) -> EnrolmentPreview
                 enrol(session, form, today) -> Enrolment(person_id, created, name_mismatch, preview, existing_name)
 payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_start, waiting_periods, citations,
-                    prior, decision)
-                record_payment(session, person_id, months, paid_on, receipt_no, today) -> Ledger
-                quote_back_payment(session, person_id, today) -> BackPaymentQuote
+                    prior, decision, payment_cycle, standard, notes, benefit_start_expected, status, unpaid_months)
+                record_payment(session, person_id, months, paid_on, receipt_no, today, confirm_past_limit=False)
+                    -> Ledger   (late fees recorded; months past the limit raise PastLimit until confirmed)
+                quote_payment(session, person_id, months, paid_on, today) -> dict   (the months chosen, priced)
+                quote_back_payment(session, person_id, today) -> BackPaymentQuote   (month by month: kind,
+                    late fee; lapsed months, pay_by, waiting if paid; today vs next month)
+                unpaid_due(session, person_id, today) -> int | None   (months fallen due unpaid)
                 void_payment(session, person_id, month, reason, today) -> Ledger   (row + reason kept)
 tax_import.py   import_tax_file(session, path, today, dry_run=True, progress=None, cancel=None) -> ImportReport
                     (all or nothing; progress(stage, done, total), cancel() -> True raises ImportCancelled with
                     nothing written; the import right after a clean dry run on the same session reuses its check)
-transfer.py     decide_transfer(session, person_id, form, today) -> dict
-                save_transfer(session, person_id, form, today) -> int (decision id)
+transfer.py     decide_transfer(session, person_id, form, today) -> dict   (原参保地 province decides 本省)
+                save_transfer(session, person_id, form, today) -> int (decision id; months already recorded refused)
+                transfers_for_person(session, person_id) -> list[dict]   (every transfer in and out)
+                transfer_out(session, person_id, to_region, to_province, today) -> (decision id, decision)
 retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
                 add_correction(session, person_id, kind, months, reason, today) -> int
                 void_correction(session, correction_id, reason, today) -> int
@@ -49,6 +66,8 @@ notices.py      issue_notice(session, person_id, kind, decision, today, render, 
                     (looked up when not given)}; a shipped parameter marked `confirm` that the office has not entered
                     stops a real notice (a 示例 one prints)
                 reprint_notice(session, serial) -> bytes ; notice_inputs(session, serial) -> dict
+                earlier_notice(session, person_id, kind, decision, decision_id=None) -> dict | None   (the same
+                    notice already issued: the screen asks 重印 or 更正)
                 record_receipt(session, serial, returned_on, today) -> dict   (the signed 回执 came back; once)
                 notices_for_person(session, person_id) -> list[dict]   (with receipt_returned_on)
                 (the counter calls desktop_app.notices.issue.issue_notice, which passes the renderer)
@@ -92,5 +111,6 @@ restore.py      verify_backup(path, passphrase=...) -> BackupCheck ; plan_restor
                 restore_damaged_file(data_path, backup, username, password, passphrase=...)
 export.py       plan_export(session, folder, full_id_numbers=False) ; run_export(job, progress, cancel) -> ExportResult
                 (masked: no birth date, address or retirement month either; no cell a spreadsheet runs)
-demo.py         build_demo_database(path, today) -> Path
+demo.py         build_demo_database(path, today, render=None, jurisdiction="xinyang") -> Path   (one office)
+rules_glue.py   ask(session, case, default_field=None) ; parameter_in_force(session, name, on, jurisdiction=None)
 """

@@ -320,7 +320,8 @@ class MainWindow(QMainWindow):
     def _person_text(self, person_id: int) -> str:
         person = people_service.get_person(self.session, person_id)
         parts = [f"<b>{person.name}</b>", SEXES.get(person.sex, person.sex or ""),
-                 f"出生 {date_text(person.birth_date)}", f"身份证号 {person.id_number}"]
+                 f"出生 {date_text(person.birth_date)}",
+                 f"身份证号 {people_service.shown_id_number(self.session, person.id_number)}"]
         category = getattr(person, "category", None)
         if category:
             parts.append(CATEGORIES.get(category, category))
