@@ -120,8 +120,14 @@ def run_window(app, args: argparse.Namespace) -> int:
             return _fatal(f"{path}\n{error.message}")
         if not get_office(session).jurisdiction:
             if may(session, "admin"):
-                # first start on a new data file: the administrator sets the office before anything else
+                # first start on a new data file: the administrator sets the office before anything else,
+                # then the backup passphrase (no backup is made without it: issue 12)
                 SettingsDialog(session, date.today).exec()
+                from desktop_app.services.backup import has_backup_key
+                from desktop_app.ui.passphrase_dialog import PassphraseDialog
+
+                if not has_backup_key(session):
+                    PassphraseDialog(session, first_start=True).exec()
             else:
                 QMessageBox.information(None, "尚未设置经办机构", "请管理员先登录，在“设置”中选择统筹地区并填写经办机构名称。")
         window = MainWindow(session, demo=demo, settings=settings)

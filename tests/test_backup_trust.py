@@ -221,11 +221,12 @@ def test_what_a_crash_left_half_written_is_swept_at_the_next_start(session, tmp_
     assert not any(p.exists() for p in left) and other.exists()
 
 
-def test_the_administrator_sets_the_passphrase_in_the_backup_dialog(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QApplication, QInputDialog
+def test_the_administrator_sets_the_passphrase_in_the_backup_dialog(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.app import setup_application
     from desktop_app.ui.backup_dialog import BackupDialog
+    from ui_fixtures import click, type_into
 
     setup_application(QApplication.instance())
     s = open_session(tmp_path / "new.sqlite3", operator="管理员")
@@ -233,9 +234,14 @@ def test_the_administrator_sets_the_passphrase_in_the_backup_dialog(qtbot, tmp_p
         dialog = BackupDialog(s)
         qtbot.addWidget(dialog)
         assert "尚未设置备份口令" in dialog.ui.status_label.text()
-        typed = iter(["浉河区医保 2025 备份", "浉河区医保 2025 备份"])
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (next(typed), True)))
         dialog.ui.passphrase_button.click()
+        ask = dialog.passphrase_dialog
+        type_into(qtbot, ask.ui.passphrase_edit, "浉河区医保 2025 备份")
+        type_into(qtbot, ask.ui.repeat_edit, "浉河区医保 2025 备份错")
+        click(qtbot, ask.ui.save_button)
+        assert "不一致" in ask.ui.repeat_error.text() and not backup.has_backup_key(s)   # at the field at fault
+        type_into(qtbot, ask.ui.repeat_edit, "浉河区医保 2025 备份")
+        click(qtbot, ask.ui.save_button)
         assert "备份口令已设置" in dialog.ui.status_label.text() and backup.has_backup_key(s)
         assert "尚未设置备份口令" not in dialog.ui.status_label.text()
     finally:

@@ -77,8 +77,11 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     tab.set_person(person_id)
     from desktop_app.ui.demo_chooser import DemoChooser
 
+    from desktop_app.ui.passphrase_dialog import PassphraseDialog
+
     return {
         "DemoChooser": DemoChooser(),
+        "PassphraseDialog": PassphraseDialog(session, first_start=True),
         "PolicyDialog": PolicyDialog(),
         "PersonChangeDialog": PersonChangeDialog(session, person_id, lambda: TODAY),
         "StatusDialog": StatusDialog(session, person_id, lambda: TODAY),
