@@ -60,11 +60,11 @@ def db_path(tmp_path, backup_key):
     encrypted with BACKUP_PASSPHRASE."""
     from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.settings import set_office, set_office_contact
 
     path = tmp_path / "flexins.sqlite3"
-    session = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(path, "测试员", clock=lambda: FIXED_NOW)
     set_office(session, "xinyang", OFFICE_NAME)
     set_office_contact(session, **OFFICE_CONTACT)
     enter_demo_parameters(session, "xinyang", TODAY)
@@ -105,9 +105,9 @@ def enrolled(session):
 @pytest.fixture
 def session(db_path):
     """A clerk's session on db_path (operator 测试员, fixed clock); closed after the test."""
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
 
-    s = open_session(db_path, operator="测试员", clock=lambda: FIXED_NOW)
+    s = open_trusted_session(db_path, "测试员", clock=lambda: FIXED_NOW)
     yield s
     s.close()
 

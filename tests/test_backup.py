@@ -11,7 +11,7 @@ import pytest
 from desktop_app.services import auth, backup, export, integrity, operators, restore
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import PermissionDenied
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 from desktop_app.services.settings import set_setting
 from desktop_app.store import audit
 from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW, make_id
@@ -77,7 +77,7 @@ def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session,
 
 def test_a_backup_taken_while_clerks_save_is_one_consistent_snapshot(session, enrolled, tmp_path):
     enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
-    writer = open_session(session.path, operator="另一窗口", clock=lambda: FIXED_NOW)
+    writer = open_trusted_session(session.path, "另一窗口", clock=lambda: FIXED_NOW)
     counter = iter(range(301, 999, 2))
 
     def busy(done, total):  # a clerk enrols someone between the copy's steps
@@ -164,7 +164,7 @@ def test_a_damaged_or_tampered_or_foreign_backup_is_refused(session, enrolled, t
 
 
 def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     try:
         auth.ensure_first_admin(s)
         auth.login(s, "admin", "admin")
@@ -182,7 +182,7 @@ def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path)
 
 
 def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_password_of_the_backup(db_path, tmp_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
     auth.change_password(s, "admin", "Guanli2025x")
@@ -197,7 +197,7 @@ def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_passwo
     result = restore.restore_damaged_file(db_path, made.path, "admin", "Guanli2025x", clock=lambda: FIXED_NOW,
                                           passphrase=BACKUP_PASSPHRASE)
     assert result.saved_current.read_bytes() == b"\x00" * 8192
-    reopened = open_session(db_path, operator=None)
+    reopened = open_session(db_path)
     try:
         assert auth.login(reopened, "admin", "Guanli2025x").role == "admin"
         assert [e["action"] for e in audit.entries(reopened.db, 2)] == ["auth.login", "backup.restore"]

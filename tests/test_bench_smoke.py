@@ -7,7 +7,7 @@ from bench.generate import build
 from bench.probe_app import measure_search, notices_to_render
 from bench.report import p95
 from desktop_app.rules import parse_id_number
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.store import audit
 
@@ -15,7 +15,7 @@ from desktop_app.store import audit
 def test_a_tiny_county_is_valid_data_the_application_reads_and_imports(tmp_path):
     path = tmp_path / "county.sqlite3"
     meta = build(path, people=60, seed=3, import_rows=150, log=lambda _: None)
-    session = open_session(path, operator="测试员")
+    session = open_trusted_session(path, "测试员")
     db = session.db
     numbers = [r[0] for r in db.execute("SELECT id_number FROM people")]
     assert len(numbers) == 60 and all(parse_id_number(n).number == n for n in numbers)
@@ -33,7 +33,7 @@ def test_a_tiny_county_is_valid_data_the_application_reads_and_imports(tmp_path)
     session.close()
     raw = raw_insert(path, tax_file)  # inserts and takes the rows out again
     assert raw["rows"] == meta["import_rows"] == 150
-    session = open_session(path, operator="测试员")
+    session = open_trusted_session(path, "测试员")
     today = date.fromisoformat(meta["import_today"])
     dry = import_tax_file(session, tax_file, today, dry_run=True)
     assert dry.clean, dry.problems[:3]

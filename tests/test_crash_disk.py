@@ -83,7 +83,7 @@ def test_a_read_only_data_file_refuses_a_payment_with_a_message(session, enrolle
 
 
 def test_logging_in_to_a_read_only_file_says_so(db_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     try:
         auth.ensure_first_admin(s)
         s.db.execute("PRAGMA query_only = 1")

@@ -143,7 +143,7 @@ def test_settings(session, key, value, jurisdiction, office):
 
 @pytest.fixture
 def login_session(db_path):
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(db_path, clock=lambda: FIXED_NOW)
     auth.ensure_first_admin(s)
     yield s
     s.close()

@@ -7,7 +7,7 @@ from datetime import date
 
 from desktop_app.services.parameters import parameter_rows
 from desktop_app.services.payments import ledger
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 from desktop_app.store import audit
 
 DEMO_TODAY = date(2025, 6, 16)
@@ -16,7 +16,7 @@ DEMO_TODAY = date(2025, 6, 16)
 def test_a_hundred_people_with_valid_ids_all_of_the_offices_jurisdiction(demo_db_path):
     from desktop_app.rules import parse_id_number
 
-    s = open_session(demo_db_path)
+    s = open_trusted_session(demo_db_path, "管理员")
     rows = s.db.execute("SELECT id_number, name, sex, birth_date, jurisdiction FROM people").fetchall()
     assert 90 <= len(rows) <= 110
     assert Counter(r[4] for r in rows) == {"xinyang": 100} and s.office.jurisdiction == "xinyang"
@@ -29,7 +29,7 @@ def test_a_hundred_people_with_valid_ids_all_of_the_offices_jurisdiction(demo_db
 
 
 def test_every_scenario_shows_in_the_ledgers(demo_db_path):
-    s = open_session(demo_db_path)
+    s = open_trusted_session(demo_db_path, "管理员")
     states, sources = Counter(), Counter()
     for (pid,) in s.db.execute("SELECT id FROM people").fetchall():
         book = ledger(s, pid, DEMO_TODAY)
@@ -49,7 +49,7 @@ def test_every_scenario_shows_in_the_ledgers(demo_db_path):
 
 
 def test_every_parameter_the_office_entered_is_marked_demo(demo_db_path):
-    s = open_session(demo_db_path)
+    s = open_trusted_session(demo_db_path, "管理员")
     office = [r for r in parameter_rows(s, "xinyang") if r.origin == "office"]
     assert office and all(r.demo and "示例" in r.source for r in office)
     assert s.db.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()[0] == "true"
@@ -78,7 +78,7 @@ def test_each_jurisdiction_has_its_own_demo_office(tmp_path):
 
     for j in ("huainan", "jiangsu", "jilin"):
         path = build_demo_database(tmp_path / f"demo-{j}.sqlite3", DEMO_TODAY, None, jurisdiction=j)
-        s = open_session(path)
+        s = open_trusted_session(path, "管理员")
         people = s.db.execute("SELECT jurisdiction, COUNT(*) FROM people GROUP BY 1").fetchall()
         assert s.office.jurisdiction == j and [p[0] for p in people] == [j]
         qualified = s.db.execute("SELECT COUNT(*) FROM decisions WHERE question = 'retirement'"

@@ -14,7 +14,7 @@ import desktop_app.services as services
 from desktop_app.services import auth, operators
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import PermissionDenied
-from desktop_app.services.session import open_session
+from desktop_app.services.session import SYSTEM_ROLE, Session, open_session, open_trusted_session
 from tests.conftest import FIXED_NOW
 
 ADMIN = "Guanli2025x"
@@ -55,7 +55,7 @@ def dummy(param):
 
 @pytest.fixture
 def locked(db_path):
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(db_path, clock=lambda: FIXED_NOW)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
     auth.change_password(s, "admin", ADMIN)
@@ -82,6 +82,34 @@ def test_every_service_refuses_a_locked_and_a_logged_out_session(locked):
     for name in ("payments.ledger", "notices.reprint_notice", "notices.notice_inputs", "retirement.retirement_record",
                  "parameters.parameter_rows", "auth.change_password"):
         assert name in checked
+
+
+def test_opening_a_file_gives_no_rights_whatever_name_is_passed(db_path):
+    """No rights by default (issue 16): only a login gives a role; trusted code asks for the system role by name."""
+    from desktop_app.services.people import search_people
+    from desktop_app.services.settings import set_setting
+
+    for s in (open_session(db_path), open_session(db_path, "管理员", lambda: FIXED_NOW)):
+        try:
+            assert s.role is None
+            with pytest.raises(PermissionDenied, match="请先登录"):
+                search_people(s, "王")
+            with pytest.raises(PermissionDenied, match="请先登录"):
+                set_setting(s, "idle_lock_minutes", 30)
+        finally:
+            s.close()
+    assert Session.__dataclass_fields__["role"].default is None   # a Session built by hand has no rights either
+    trusted = open_trusted_session(db_path, "自检", lambda: FIXED_NOW)
+    try:
+        assert trusted.role == SYSTEM_ROLE and trusted.operator == "自检"
+        set_setting(trusted, "idle_lock_minutes", 30)
+        stamp = trusted.db.execute("SELECT operator FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert stamp == "自检"
+    finally:
+        trusted.close()
+    for nameless in ("", "  ", None):
+        with pytest.raises(ValueError):
+            open_trusted_session(db_path, nameless)
 
 
 def test_the_list_of_exceptions_is_still_accurate():

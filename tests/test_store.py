@@ -74,7 +74,7 @@ def test_every_migration_says_why():
 
 
 def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_path):
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
 
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIRST_SCHEMA, path)
@@ -83,7 +83,7 @@ def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_pat
               for t in ("settings", "people", "ledger", "decisions", "corrections", "notices", "parameters", "audit")}
     old.close()
 
-    session = open_session(path, operator="新版操作员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(path, "新版操作员", clock=lambda: FIXED_NOW)
     db = session.db
     assert schema_version(db) == MIGRATIONS._migrations[-1].name
     assert session.office.jurisdiction == "xinyang" and session.office.name == "信阳市旧版窗口"

@@ -160,7 +160,7 @@ def test_enter_in_the_user_name_moves_on_without_trying_to_log_in(qtbot, staffed
 
 
 def test_the_initial_password_and_enter_opens_a_clean_password_change(qtbot, db_path):
-    session = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    session = open_session(db_path, clock=lambda: FIXED_NOW)
     try:
         auth.ensure_first_admin(session)
         dialog = _login_dialog(qtbot, session)

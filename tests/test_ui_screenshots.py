@@ -31,11 +31,11 @@ def _check_pngs(label: str) -> None:
 
 
 def test_offscreen_screenshots_of_every_tab(qapp, demo_db_path):
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.ui.app import setup_application
 
     setup_application(qapp)
-    session = open_session(demo_db_path, operator="截图")
+    session = open_trusted_session(demo_db_path, "截图")
     try:
         ui_screenshots.take(qapp, session, OUT, "offscreen")
     finally:

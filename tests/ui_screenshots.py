@@ -140,12 +140,12 @@ def take(app: QApplication, session, outdir: Path, label: str) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.ui.app import create_application
 
     outdir, label, database = Path(argv[0]), argv[1], Path(argv[2])
     app = create_application(sys.argv[:1])
-    session = open_session(database, operator="截图")
+    session = open_trusted_session(database, "截图")
     try:
         shots = take(app, session, outdir, label)
     finally:

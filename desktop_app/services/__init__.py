@@ -9,11 +9,12 @@ errors.StoreError (Chinese .message) after the rollback.
 
 session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked,
                     demo, ...)
-                open_session(path, operator="管理员", clock=..., check=True, exclusive=False) -> Session
+                open_session(path, operator=None, clock=..., check=True, exclusive=False) -> Session
                     (raises errors.StoreError; store.db.DiskFull before an upgrade without the space it needs).
-                    A named operator is trusted code (role "system": tests, self-check, benchmark); the
-                    application passes operator=None and logs someone in with auth.login. Every commit moves
-                    the audit anchor beside the file on (anchors.py).
+                    No rights: the application logs someone in with auth.login. Every commit moves the audit
+                    anchor beside the file on (anchors.py).
+                open_trusted_session(path, operator, clock=..., check=True, exclusive=False) -> Session
+                    (role "system", every permission: tests, the self-check, the demo builder, the benchmark)
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
                 demo_data_path() -> Path         (demo.sqlite3 beside it) ; is_demo_path(path) -> bool: the only
                     thing that makes a file the demo database (Session.demo)

@@ -100,7 +100,7 @@ def run(outdir: Path, app: QApplication) -> dict:
     from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.notices import notices_for_person
     from desktop_app.services.payments import ledger
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.demo import DEMO_CONTACT
     from desktop_app.services.settings import set_office, set_office_contact
     from desktop_app.ui.main_window import MainWindow
@@ -113,7 +113,7 @@ def run(outdir: Path, app: QApplication) -> dict:
     session = window = None
     try:
         _fresh(database)
-        session = open_session(database, operator="自检")
+        session = open_trusted_session(database, "自检")
         set_office(session, *OFFICE)
         set_office_contact(session, **DEMO_CONTACT)
         enter_demo_parameters(session, OFFICE[0], BUSINESS_DAY)

@@ -133,7 +133,7 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
     notice = _upgrade_notice(path)
     while True:
         try:
-            session = open_session(path, operator=None, check=False)
+            session = open_session(path, check=False)
         except StoreError as error:
             if isinstance(error, DiskFull) or "更新版本" in error.message:  # not damaged: no restore to offer
                 QMessageBox.critical(None, "磁盘空间不足" if isinstance(error, DiskFull) else "无法打开数据文件",
