@@ -1,15 +1,18 @@
 """Shared fixtures: a real SQLite file in tmp_path with the migrations applied, and a session on it."""
 
 import os
+import sys
+from datetime import datetime
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Before any Qt call: PySide6 6.12 on CPython 3.11 leaks references to None (see desktop_app/ui/compat.py).
-import desktop_app.ui  # noqa: E402,F401
-
-from datetime import datetime  # noqa: E402
-
-import pytest  # noqa: E402
+# PySide6 6.12 on CPython 3.11 drops references to None: scripts/setup pins None in every process of the venv
+# (scripts/none_pin.py); without that a run would abort half-way with "none_dealloc".
+if sys.implementation.name == "cpython" and sys.version_info < (3, 12) and sys.getrefcount(None) < 1 << 40:
+    pytest.exit("None is not pinned in this Python 3.11 environment: run the tests with scripts/test "
+                "(scripts/setup installs scripts/none_pin.py into the venv)", returncode=4)
 
 FIXED_NOW = datetime(2025, 6, 16, 9, 30, 0)
 FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"  # session 1's file

@@ -2,6 +2,7 @@
 
 import csv
 import sqlite3
+import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -270,7 +271,9 @@ def test_integrity_check_reports_a_damaged_file_in_chinese(tmp_path, db_path):
 def test_read_only_checks_open_files_with_any_name(session, tmp_path):
     from desktop_app.store.db import readonly_uri
 
-    odd = tmp_path / "U盘 备份#1 100%?" / "flexins-20250616-093000.sqlite3"
+    # the characters a SQLite URI treats specially; "?" cannot be in a Windows file name
+    name = "U盘 备份#1 100%" + ("" if sys.platform == "win32" else "?")
+    odd = tmp_path / name / "flexins-20250616-093000.sqlite3"
     made = backup.run_backup(backup.BackupJob(session.path, odd.parent, 5, session.stamp(), "auto"))
     assert restore.verify_backup(made.path, passphrase=BACKUP_PASSPHRASE).ok
     plain = opened(made.path)

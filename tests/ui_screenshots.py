@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import desktop_app.ui  # noqa: E402,F401  (before any Qt call: see desktop_app/ui/compat.py)
 from PySide6.QtCore import QDate, QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
