@@ -284,7 +284,7 @@ def write_tax_file(path: Path, pending: list[tuple], writer: Writer, limit: int,
         out.writerow(["身份证号", "姓名", "费款所属期", "缴费日期", "缴费金额", "票据号"])
         for m in sorted(by_month):
             paid_month = max(m, END + 1)  # arrears are paid in the first month of the file
-            for pid, number, name, j, mode, ratio, _ in by_month[m]:
+            for _pid, number, name, j, mode, ratio, _ in by_month[m]:
                 if written >= limit:
                     return written
                 amount = writer.standard(j, mode, ratio, m)[2]

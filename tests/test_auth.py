@@ -113,7 +113,7 @@ def test_nobody_logged_in_may_do_nothing(app_session):
 def test_five_wrong_passwords_lock_the_account_for_the_set_minutes(app_session, clock):
     admin_in(app_session)
     add(app_session, "lisi", "clerk")
-    for attempt in range(1, 5):  # the same answer an unknown name gets (issue 12)
+    for _ in range(1, 5):  # the same answer an unknown name gets (issue 12)
         with pytest.raises(InputError, match="用户名或密码不正确（连续5次输错，账户将被锁定15分钟）"):
             auth.login(app_session, "lisi", "wrong-password")
     with pytest.raises(InputError, match="账户已锁定15分钟"):

@@ -80,7 +80,7 @@ def test_wrong_passwords_are_counted_at_the_field_then_the_account_locks(qtbot, 
     dialog = login_dialog(qtbot, staffed)
     ui = dialog.ui
     type_into(qtbot, ui.username_edit, "jb")
-    for left in (4, 3, 2, 1):
+    for _left in (4, 3, 2, 1):
         type_into(qtbot, ui.password_edit, "wrong-pass1")
         click(qtbot, ui.login_button)
         assert ui.password_error.text() == "用户名或密码不正确（连续5次输错，账户将被锁定15分钟）"

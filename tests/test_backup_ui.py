@@ -3,7 +3,6 @@ the backup at start and the integrity check after the window shows; the start-up
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -172,7 +171,7 @@ def test_a_file_that_cannot_open_is_restored_from_the_start_dialog(qtbot, staffe
 
     s = open_session(staffed_path)
     auth.login(s, "admin", ADMIN_PASSWORD)
-    made = backup.run_backup(backup.plan_backup(s, manual=True))
+    backup.run_backup(backup.plan_backup(s, manual=True))
     s.close()
     staffed_path.write_bytes(b"\x00" * 4096 * 3)
     steps = []

@@ -142,7 +142,7 @@ def campaign(template: Path, folder: Path, seed: int, outcome: dict) -> None:
             run_round(path, journal, seed * 1000 + round_no, delay)
             outcome["last"] = check_file(path, journal)
         outcome["journal"] = committed(journal)
-    except BaseException as error:  # reported by the test on the main thread
+    except BaseException as error:  # noqa: BLE001 (reported by the test on the main thread)
         outcome["error"] = error
 
 

@@ -2,7 +2,7 @@
 import json
 import subprocess
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ def _same(want, got):
         return want == got
     try:
         return Decimal(str(want)) == Decimal(str(got))
-    except Exception:
+    except InvalidOperation:
         return want == got
 
 

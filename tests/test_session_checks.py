@@ -121,7 +121,7 @@ def test_change_password_on_a_locked_window_is_refused_and_wrong_old_passwords_l
     with pytest.raises(PermissionDenied, match="已锁定"):
         auth.change_password(locked, ADMIN, "Another2025y")
     auth.unlock(locked, ADMIN)
-    for attempt in range(4):
+    for _ in range(4):
         with pytest.raises(InputError, match="原密码不正确"):
             auth.change_password(locked, "Wrong2025zz", "Another2025y")
     with pytest.raises(InputError, match="账户已锁定"):

@@ -148,3 +148,22 @@ def test_a_read_only_file_gives_a_clear_message(tmp_path):
             people.insert(ro, STAMP, PERSON)
     assert "只读" in e.value.message
     ro.close()
+
+
+def test_the_tax_check_state_is_none_only_when_nothing_was_checked(db):
+    """import_rows.state: "no such table" means nothing checked on this connection; any other failure (a disk,
+    a lock, an interrupt) is raised, never taken for "check again" (issue 16)."""
+    from desktop_app.store import import_rows
+
+    assert import_rows.state(db) is None
+    import_rows.create(db)
+    import_rows.save_state(db, "0" * 64, "2025-06-16", True, 3, 3, "1" * 64, 2)
+    assert import_rows.state(db)["ok_rows"] == 3
+    db.conn.set_progress_handler(lambda: 1, 1)   # every statement interrupted, as SQLite does on a cancel
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            import_rows.state(db)
+    finally:
+        db.conn.set_progress_handler(None, 1)
+    import_rows.drop(db)
+    assert import_rows.state(db) is None

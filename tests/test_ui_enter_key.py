@@ -11,7 +11,6 @@ import io
 import pkgutil
 import sqlite3
 
-import pytest
 from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 
@@ -51,7 +50,6 @@ def _dialog_classes() -> dict[str, type]:
 
 
 def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
-    from desktop_app.services.people import search_people
     from desktop_app.ui.backup_dialog import BackupDialog
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.login_dialog import LoginDialog

@@ -270,11 +270,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
 def snapshot_info(path: Path) -> dict:
     """What a copy holds, for the backup's header and the catalogue: the audit chain's count and head, the office."""
     db = files.open_readonly(path)

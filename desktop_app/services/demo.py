@@ -177,7 +177,7 @@ class _Builder:
         return path
 
     def finish(self, plan: Plan) -> None:
-        s, today, j = self.s, self.today, plan.jurisdiction
+        s, today = self.s, self.today
         if plan.transfer is not None:
             save_transfer(s, plan.person_id, plan.transfer, today)
         by_day: dict[date, list[date]] = {}

@@ -56,7 +56,7 @@ class ImportWorker(QObject):
                     report = import_tax_file(replace(operator, db=db), path, today, dry_run,
                                              progress=lambda s, d, t: self.progress.emit(s, int(d), int(t)),
                                              cancel=self.cancel.is_set)
-                except BaseException as error:  # handed to the window's thread, shown there in Chinese
+                except BaseException as error:  # noqa: BLE001 (handed to the window's thread, shown there)
                     self.failed.emit(error)
                 else:
                     self.done.emit(report)

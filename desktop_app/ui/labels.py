@@ -44,7 +44,6 @@ OPTIONS = {
     "resident_scheme": "转入城乡居民医保",
 }
 CORRECTION_KINDS = {"deemed": "视同缴费年限", "transferred": "外地转入年限"}
-WAITING_REASONS = {"first_enrolment": "首次参保", "lapse": "中断后再参保"}
 
 
 def month_text(value) -> str:
