@@ -1,7 +1,10 @@
 """Backups (online API, last N kept), restore after checking the backup, CSV export, integrity check."""
 
+import contextlib
 import csv
+import json
 import sqlite3
+import subprocess
 import sys
 import threading
 from datetime import date, timedelta
@@ -47,6 +50,40 @@ def people(path: Path) -> int:
         return conn.execute("SELECT COUNT(*) FROM people").fetchone()[0]
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def undeletable(path: Path):
+    """The file cannot be deleted while the block runs: held open on Windows (as an antivirus or Explorer holds
+    it), immutable on Linux (chattr +i: root on ext4, as CI runs)."""
+    if sys.platform == "win32":
+        with path.open("rb"):
+            yield
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_an_old_backup_that_cannot_be_deleted_is_said_not_dropped(session, tmp_path):
+    """Issue 16: a failed prune is reported in the result, its warning and the audit entry."""
+    folder = tmp_path / "备份"
+    set_setting(session, "backup_folder", str(folder))
+    set_setting(session, "backup_keep", 2)
+    ticks = Ticker()
+    first = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    with undeletable(first.path):
+        third = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    assert third.prune_failed == (first.path,) and third.pruned == () and first.path.exists()
+    assert first.path.name in third.warning and "未能删除" in third.warning
+    entry = [e for e in audit.entries(session.db) if e["action"] == "backup.create"][0]   # the newest
+    assert first.path.name in json.loads(entry["after"])["prune_failed"]
+    fourth = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)   # deletable again
+    assert fourth.prune_failed == () and not first.path.exists() and fourth.warning == ""
 
 
 def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session, enrolled, tmp_path):

@@ -15,6 +15,8 @@ session.py      Session(db, path, office: Office(jurisdiction, name), operator, 
                     anchor beside the file on (anchors.py).
                 open_trusted_session(path, operator, clock=..., check=True, exclusive=False) -> Session
                     (role "system", every permission: tests, the self-check, the demo builder, the benchmark)
+                on_own_connection(session) -> Session   (the same operator on a connection of its own, for a
+                    worker thread; commits move the anchor on)
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
                 demo_data_path() -> Path         (demo.sqlite3 beside it) ; is_demo_path(path) -> bool: the only
                     thing that makes a file the demo database (Session.demo)
@@ -82,7 +84,8 @@ instance_lock.py acquire(path) -> InstanceLock (raises InstanceLocked naming the
                     share); the sidecar and the data file itself are locked ; is_network_folder(folder)
 integrity.py    check_integrity(path, quick=True, cancel=None) -> IntegrityResult(ok, message, problems, seconds)
 backup.py       plan_backup(session, manual=False) -> BackupJob (refused until a passphrase is set) ;
-                run_backup(job, progress, cancel) -> BackupResult (any thread; encrypted .fxbak, catalogued) ;
+                run_backup(job, progress, cancel) -> BackupResult (any thread; encrypted .fxbak, catalogued;
+                    .warning names older backups that could not be deleted, prune_failed) ;
                 set_backup_passphrase(session, passphrase, repeat) ; store_key ; current_key(db) ; has_backup_key ;
                 list_backups(folder, data_path) ; backup_due ; backup_folder(session) ; read_catalogue ;
                 catalogue_anchor ; sweep_leftovers(data_path, folders) (at start) ; note_partial / done_partial

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -193,3 +193,12 @@ def open_trusted_session(path: Path, operator: str, clock: Callable[[], datetime
     session = open_session(path, operator, clock, check=check, exclusive=exclusive)
     session.role = SYSTEM_ROLE
     return session
+
+
+def on_own_connection(session: Session) -> Session:
+    """The same operator (role, office, clock) on a connection of its own to the same file, for work on another
+    thread: an SQLite connection never crosses threads. Commits on it move the audit anchor on, as the window's
+    do. Opened, used and closed (`.db.close()`) on that thread; it holds no instance lock of its own."""
+    db = connect(session.path)
+    anchors.keep_after_commits(db, session.path)
+    return replace(session, db=db, instance_lock=None)

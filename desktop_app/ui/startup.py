@@ -13,9 +13,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QDialog, QHeaderView, QMessageBox, QProgressDialog, QVBoxLayout
 
 from desktop_app.services import backup, instance_lock, restore
-from desktop_app.services.errors import InputError, StoreError
+from desktop_app.services.errors import DiskFull, InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
-from desktop_app.store.db import DiskFull
 from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.file_choosers import choose_open_file
