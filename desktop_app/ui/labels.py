@@ -122,3 +122,11 @@ def large_expense_text(value) -> str:
 
 def yes_no(value) -> str:
     return "是" if value else "否"
+
+
+def base_band_percent() -> tuple[int, int]:
+    """The base band a person chooses from (江苏 二), in whole percent for a spin box: the rule module's range."""
+    from desktop_app.rules import PARAMS
+
+    band = PARAMS["base_ratio"]
+    return int(band.low * 100), int(band.high * 100)
