@@ -28,7 +28,8 @@ BEFORE_LOGIN = {"auth.ensure_first_admin", "auth.is_first_start", "auth.login", 
                 "restore.finish_restore"}        # after a restore: everybody logs in again
 HELPERS = {"notices.is_demo", "rules_glue.office_parameters", "rules_glue.ask", "rules_glue.require_office",
            "rules_glue.parameter_in_force",
-           "tax_check.people_index", "permissions.may", "permissions.require"}
+           "tax_check.people_index", "permissions.may", "permissions.require",
+           "session.on_own_connection"}   # hands a worker thread the session as it is; the service it runs checks
 
 
 def session_functions():
