@@ -4,9 +4,10 @@ Test only (installer/test-under-wine copies it into the Wine prefix; it is never
 Python:   python.exe first_start.py OUTDIR
 It starts the program exactly as the Start-menu entry does (desktop_app.__main__.main, the default data file),
 and a timer plays the administrator: the initial password and Enter, the new password and Enter, the office
-(信阳市, a name) and the first average wage in 设置, then the main window once the check and the backup at start
-have run. Each screen is saved as OUTDIR/NN-name.png; OUTDIR/first-start.json says what was seen. Exit 0 when
-every step was seen and no screen showed an error.
+(信阳市, a name) and the first average wage in 设置, then the main window once the check at start has run and the
+backup at start has said why it could not back up yet (no backup passphrase: issue 12), then 备份与恢复: the backup
+passphrase, 立即备份. Each screen is saved as OUTDIR/NN-name.png; OUTDIR/first-start.json says what was seen.
+Exit 0 when every step was seen and no screen showed an error.
 """
 
 import json
@@ -22,6 +23,7 @@ OUT.mkdir(parents=True, exist_ok=True)
 NEW_PASSWORD = "Xinyang2026a"
 OFFICE_NAME = "信阳市浉河区医疗保障服务中心（测试）"
 WAGE = ("78000", "河南省统计局公布的上年度全省城镇单位就业人员平均工资（测试值）")
+BACKUP_PASSPHRASE = "浉河窗口的备份口令 2026"
 DEADLINE_S = 240
 
 report = {"ok": False, "steps": [], "problems": [], "screens": [], "seen": {}}
@@ -35,11 +37,12 @@ def save_report() -> None:
 def main() -> int:
     import desktop_app.ui  # noqa: F401  (before any Qt call, as desktop_app.__main__ does)
     from PySide6.QtCore import QEvent, Qt, QTimer
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QAction, QKeyEvent
     from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
     from desktop_app import __main__ as entry
     from desktop_app.ui.app import create_application
+    from desktop_app.ui.backup_dialog import BackupDialog
     from desktop_app.ui.login_dialog import LoginDialog
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import SettingsDialog
@@ -134,6 +137,19 @@ def main() -> int:
                 moved_on("wage")
             elif settled(300):
                 modal.accept()
+        elif isinstance(modal, BackupDialog) and modal.isVisible() and settled():
+            ui = modal.ui
+            if "backup" not in done and not modal.busy and "passphrase" not in state:
+                state["passphrase"] = modal.set_passphrase(BACKUP_PASSPHRASE, BACKUP_PASSPHRASE)
+                modal.backup_now()
+            elif "backup" not in done and not modal.busy and "已备份到" in ui.status_label.text():
+                report["seen"]["backup_status"] = ui.status_label.text()
+                shot(modal, "backup")
+                moved_on("backup")
+            elif "backup" in done and settled(300):
+                modal.accept()
+                main = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+                main.close()
         elif isinstance(modal, QMessageBox) and settled():
             report["problems"].append(f"a message: {modal.windowTitle()}: {modal.text()}")
             shot(modal, "message")
@@ -147,18 +163,20 @@ def main() -> int:
                     state["main_seen"] = time.monotonic()
                 status = window.findChild(QLabel, "safety_status")
                 text = status.text() if status is not None else ""
-                # the check and the backup at start run after the window shows: wait for their word
-                if "已自动备份" in text or "失败" in text or time.monotonic() - state["main_seen"] > 30:
+                # the check and the backup at start run after the window shows: wait for their word. On a new
+                # file there is no backup passphrase yet: the backup at start says so, and the administrator sets it
+                if "备份口令" in text or "失败" in text or time.monotonic() - state["main_seen"] > 30:
                     report["seen"]["main_title"] = window.windowTitle()
                     report["seen"]["main_status"] = text
                     report["seen"]["tabs"] = [window.ui.tab_widget.tabText(i)
                                               for i in range(window.ui.tab_widget.count())]
                     report["seen"]["font"] = window.font().family()
-                    if "已自动备份" not in text:
-                        report["problems"].append(f"the backup at start did not report: {text!r}")
+                    if "尚未设置备份口令" not in text:
+                        report["problems"].append(f"the backup at start did not say why it waits: {text!r}")
                     shot(window, "main-window")
                     moved_on("main")
-                    window.close()
+                    action = next(a for a in window.findChildren(QAction) if a.text().startswith("备份与恢复"))
+                    action.trigger()
         if time.monotonic() - started > DEADLINE_S:
             report["problems"].append(f"stuck after {report['steps']} (modal: {type(modal).__name__})")
             save_report()
@@ -177,7 +195,7 @@ def main() -> int:
     code = entry.main([])
     report["exit_code"] = code
     report["ok"] = (code == 0 and not report["problems"]
-                    and report["steps"] == ["login", "password", "office", "wage", "main"])
+                    and report["steps"] == ["login", "password", "office", "wage", "main", "backup"])
     save_report()
     return 0 if report["ok"] else 1
 
