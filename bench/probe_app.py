@@ -82,20 +82,20 @@ def notices_to_render(session, samples: list[dict], today: date, count: int = 40
         try:
             decision = ledger(session, s["id"], today).decision
             if decision and decision.get("waiting_periods"):
-                found.append(("waiting_period", decision))
+                found.append(("waiting_period", decision, {}))
             if s["scenario"] in ("in_arrears", "lapsed"):
                 quote = quote_back_payment(session, s["id"], today)
-                if quote.decision.get("arrears_months"):
-                    found.append(("lump_sum", quote.decision))
+                if quote.decision.get("arrears_months"):   # with next month's, as the counter prints it (issue 14)
+                    found.append(("lump_sum", quote.decision, {"next_month": quote.decision_next_month}))
         except InputError:
             continue
-        for kind, decision in found:
+        for kind, decision, related in found:
             notices.append({"kind": kind, "serial": f"{today.year}BM-{len(notices) + 1:06d}",
                             "issued_on": today.isoformat(), "operator": "性能测试员",
                             "office_name": session.office.name,
                             "jurisdiction_name": decision.get("jurisdiction_name") or decision["jurisdiction"],
                             "person": {"name": s["name"], "id_number": s["id_number"]}, "decision": decision,
-                            "replaces": None, "demo": True})
+                            "replaces": None, "demo": True, **related})
         if len(notices) >= count:
             break
     return notices

@@ -302,7 +302,33 @@ def test_integrity_check_reports_a_damaged_file_in_chinese(tmp_path, db_path):
     assert integrity.check_integrity(tmp_path / "missing.sqlite3").ok is False
     stop = threading.Event()
     stop.set()
-    assert integrity.check_integrity(db_path, cancel=stop).ok in (None, True)  # a tiny file may finish first
+    cancelled = integrity.check_integrity(db_path, cancel=stop)   # asked to stop before it starts
+    assert cancelled.ok is None and "已取消" in cancelled.message
+
+
+def test_an_integrity_check_cancelled_while_it_runs_says_so(tmp_path):
+    """取消 during the check: SQLite is interrupted at its next progress call, and the result is "cancelled"."""
+    big = tmp_path / "big.sqlite3"
+    conn = sqlite3.connect(big)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", ((f"{i:08d}" * 8,) for i in range(60_000)))
+    conn.execute("CREATE INDEX i ON t (x)")
+    conn.commit()
+    conn.close()
+
+    class StopOnceStarted(threading.Event):
+        """Not set when the check starts; set at the first time SQLite asks during the run."""
+        asked = 0
+
+        def is_set(self):
+            self.asked += 1
+            return self.asked > 1
+
+    assert integrity.check_integrity(big, quick=False).ok is True
+    stop = StopOnceStarted()
+    # the full check (a backup before restore) walks every row: SQLite asks every 200,000 steps
+    result = integrity.check_integrity(big, quick=False, cancel=stop)
+    assert stop.asked >= 2 and result.ok is None and "已取消" in result.message
 
 
 def test_read_only_checks_open_files_with_any_name(session, tmp_path):
