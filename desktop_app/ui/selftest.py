@@ -106,12 +106,12 @@ def run(outdir: Path, app: QApplication) -> dict:
     from desktop_app.ui.main_window import MainWindow
 
     outdir = Path(outdir).resolve()
-    outdir.mkdir(parents=True, exist_ok=True)
     database = outdir / "selftest.sqlite3"
     result = {"ok": False, "tabs": [], "database": str(database), "notices": [], "screenshot": None,
               "business_date": BUSINESS_DAY.isoformat(), "steps": []}
     session = window = None
     try:
+        outdir.mkdir(parents=True, exist_ok=True)
         _fresh(database)
         session = open_trusted_session(database, "自检")
         set_office(session, *OFFICE)
@@ -165,5 +165,9 @@ def run(outdir: Path, app: QApplication) -> dict:
             window.close()
         if session is not None:
             session.close()
-    (outdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        (outdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as error:   # the folder itself is the problem: the caller prints the result
+        result["ok"] = False
+        result["error"] = (result.get("error") or "") + f"（result.json 无法写入：{error}）"
     return result

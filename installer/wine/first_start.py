@@ -35,7 +35,6 @@ def save_report() -> None:
 
 
 def main() -> int:
-    import desktop_app.ui  # noqa: F401  (before any Qt call, as desktop_app.__main__ does)
     from PySide6.QtCore import QEvent, Qt, QTimer
     from PySide6.QtGui import QAction, QKeyEvent
     from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
