@@ -79,6 +79,9 @@ class PaymentsTab(CounterTab):
         compact_rows(ui.arrears_view)
         ui.arrears_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         ui.arrears_view.horizontalHeader().setStretchLastSection(True)
+        # wrapping labels in a crowded column: at least one whole line each (the arrears list scrolls instead)
+        for label in (ui.quote_months_label, ui.retroactive_label):
+            label.setMinimumHeight(label.fontMetrics().height())
         self.confirm_box = None
         ui.legend_label.setText("待遇状态：" + "　".join(
             f'<span style="background-color:{STATE_COLOURS[s]}">&nbsp;{STATES[s]}&nbsp;</span>'
