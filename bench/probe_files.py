@@ -66,10 +66,10 @@ def crafted_xlsx(folder: Path) -> Path:
 
 def main(argv: list[str]) -> int:
     from bench.probe_app import _reset_peak_rss, _rss, _rss_now
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.tax_import import import_tax_file
 
-    session = open_session(Path(argv[0]), operator="性能测试员", check=False)
+    session = open_trusted_session(Path(argv[0]), "性能测试员", check=False)
     with tempfile.TemporaryDirectory() as folder:
         path = crafted_xlsx(Path(folder))
         before = _rss_now()

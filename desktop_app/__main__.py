@@ -52,7 +52,6 @@ def main(argv: list[str] | None = None) -> int:
 
     utf8_console()  # before argparse: its help and errors are Chinese too
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    import desktop_app.ui  # noqa: F401  (works around PySide6 6.12 on CPython 3.11 before any Qt call)
     from desktop_app.ui.app import create_application
 
     app = create_application(sys.argv[:1])

@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+from desktop_app.services.session import Office
 from desktop_app.store import audit, people
 from desktop_app.store.db import StoreError, atomic, connect, quick_check
 from desktop_app.store.migrations import MIGRATIONS, migrate, schema_version
@@ -74,7 +75,7 @@ def test_every_migration_says_why():
 
 
 def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_path):
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
 
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIRST_SCHEMA, path)
@@ -83,10 +84,10 @@ def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_pat
               for t in ("settings", "people", "ledger", "decisions", "corrections", "notices", "parameters", "audit")}
     old.close()
 
-    session = open_session(path, operator="新版操作员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(path, "新版操作员", clock=lambda: FIXED_NOW)
     db = session.db
     assert schema_version(db) == MIGRATIONS._migrations[-1].name
-    assert session.office.jurisdiction == "xinyang" and session.office.name == "信阳市旧版窗口"
+    assert session.office == Office(jurisdiction="xinyang", name="信阳市旧版窗口")   # as the first schema's file has it
     for table, rows in before.items():
         now = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
         if table == "ledger":  # m002 adds import_id, m007 late_fee at the end of each ledger row
@@ -148,3 +149,22 @@ def test_a_read_only_file_gives_a_clear_message(tmp_path):
             people.insert(ro, STAMP, PERSON)
     assert "只读" in e.value.message
     ro.close()
+
+
+def test_the_tax_check_state_is_none_only_when_nothing_was_checked(db):
+    """import_rows.state: "no such table" means nothing checked on this connection; any other failure (a disk,
+    a lock, an interrupt) is raised, never taken for "check again" (issue 16)."""
+    from desktop_app.store import import_rows
+
+    assert import_rows.state(db) is None
+    import_rows.create(db)
+    import_rows.save_state(db, "0" * 64, "2025-06-16", True, 3, 3, "1" * 64, 2)
+    assert import_rows.state(db)["ok_rows"] == 3
+    db.conn.set_progress_handler(lambda: 1, 1)   # every statement interrupted, as SQLite does on a cancel
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            import_rows.state(db)
+    finally:
+        db.conn.set_progress_handler(None, 1)
+    import_rows.drop(db)
+    assert import_rows.state(db) is None

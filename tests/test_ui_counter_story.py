@@ -3,7 +3,7 @@
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ui_fixtures import ZHANG, click, enrol, type_into, ui_session, window  # noqa: F401
 

@@ -141,7 +141,7 @@ def test_a_long_problem_list_is_shown_as_it_scrolls(qtbot, window, ui_session, t
     while model.rowCount() < 1200:
         shown = model.rowCount()
         view.scrollToBottom()
-        qtbot.waitUntil(lambda: model.rowCount() > shown)      # the view asks for the next page itself
+        qtbot.waitUntil(lambda shown=shown: model.rowCount() > shown)      # the view asks for the next page itself
     assert model.index(1199, 0).data() == "1201"               # the last data row is row 1201 of the file
     assert "未找到身份证号" in model.index(1199, 2).data()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.store.db import StoreError  # noqa: F401  (re-exported: the data file itself failed)
+from desktop_app.store.db import DiskFull, StoreError  # noqa: F401  (re-exported: the data file itself failed)
 
 
 class InputError(Exception):

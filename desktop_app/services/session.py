@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,9 +21,9 @@ from desktop_app.store.migrations import migrate, pending, upgrade_bytes
 APP_FOLDER = "灵活就业参保经办台"
 DATA_FILE = "flexins.sqlite3"
 DATA_DIR_ENV = "FLEXINS_DATA_DIR"
-# Trusted code that opens a session with an operator name (tests, the self-check, the benchmark, scripts)
-# acts with every permission; the application itself opens with operator=None and logs someone in
-# (services/auth.py), so a person at the counter always has a role.
+# The role of trusted code that opens a file with open_trusted_session (tests, the self-check, the demo builder,
+# the benchmark): every permission. open_session gives no role at all: the application logs someone in
+# (services/auth.py), so a person at the counter always acts with a role, never with rights by default.
 SYSTEM_ROLE = "system"
 NOBODY = "（未登录）"
 
@@ -46,7 +46,7 @@ class Session:
     operator: str
     # Wall-clock time for "recorded at" stamps only; business dates always come in as `today`.
     clock: Callable[[], datetime] = field(default=_now)
-    role: str | None = SYSTEM_ROLE       # 'clerk' | 'reviewer' | 'admin' | SYSTEM_ROLE; None: nobody logged in
+    role: str | None = None              # 'clerk' | 'reviewer' | 'admin' | SYSTEM_ROLE; None: nobody logged in
     operator_id: int | None = None       # operators.id of the logged-in operator
     full_name: str = ""
     locked: bool = False                 # idle lock: every action refused until the password is given again
@@ -145,14 +145,15 @@ def _mb(n: int) -> str:
     return f"{n / 2 ** 20:,.0f} MB" if n >= 2 ** 20 else f"{n / 2 ** 20:.1f} MB"
 
 
-def open_session(path: Path, operator: str | None = "管理员", clock: Callable[[], datetime] = _now, *,
+def open_session(path: Path, operator: str | None = None, clock: Callable[[], datetime] = _now, *,
                  check: bool = True, exclusive: bool = False) -> Session:
     """Open or create the file, check it, bring its schema up to date and load the office settings.
 
-    operator: a name for trusted code (role SYSTEM_ROLE), or None for the application, which then logs an
-    operator in with services.auth. check=False skips store.db.quick_check (the application runs
-    services.integrity.check_integrity after its window shows: slow on a big file). exclusive=True refuses
-    a second program on the same file (services.instance_lock).
+    The session has no rights (role None): the application logs an operator in with services.auth, and only
+    that gives a role. `operator` names who opened the file on a schema upgrade's audit entry, nothing more;
+    trusted code that acts without a login uses open_trusted_session. check=False skips store.db.quick_check
+    (the application runs services.integrity.check_integrity after its window shows: slow on a big file).
+    exclusive=True refuses a second program on the same file (services.instance_lock).
     Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only, from a newer version
     or already open in another program."""
     path = Path(path)
@@ -174,8 +175,7 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
         anchors.keep_after_commits(db, path)  # the audit chain's head, anchored beside the file (issue 12)
         stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
         migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
-        role = SYSTEM_ROLE if operator is not None else None
-        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock,
+        session = Session(db, path, load_office(db), operator or "", clock, role=None, instance_lock=lock,
                           demo=is_demo_path(path))
         if not anchors.anchor_path(path).exists():
             try:
@@ -188,3 +188,24 @@ def open_session(path: Path, operator: str | None = "管理员", clock: Callable
             lock.release()
         raise
     return session
+
+
+def open_trusted_session(path: Path, operator: str, clock: Callable[[], datetime] = _now, *,
+                         check: bool = True, exclusive: bool = False) -> Session:
+    """open_session for trusted code that acts without a login (tests, the self-check, the demo builder, the
+    benchmark): the session has the system role, every permission, and stamps `operator` on what it writes.
+    Never called by the application's window, which logs a person in."""
+    if not isinstance(operator, str) or not operator.strip():
+        raise ValueError("open_trusted_session needs the name of who acts (stamped on every audit entry)")
+    session = open_session(path, operator, clock, check=check, exclusive=exclusive)
+    session.role = SYSTEM_ROLE
+    return session
+
+
+def on_own_connection(session: Session) -> Session:
+    """The same operator (role, office, clock) on a connection of its own to the same file, for work on another
+    thread: an SQLite connection never crosses threads. Commits on it move the audit anchor on, as the window's
+    do. Opened, used and closed (`.db.close()`) on that thread; it holds no instance lock of its own."""
+    db = connect(session.path)
+    anchors.keep_after_commits(db, session.path)
+    return replace(session, db=db, instance_lock=None)

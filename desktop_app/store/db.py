@@ -106,18 +106,20 @@ def atomic(db: Database) -> Iterator[Database]:
                 raise
             _after_commit(db)
     except sqlite3.OperationalError as exc:
-        raise _store_error(exc) or exc
+        error = _store_error(exc)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def _after_commit(db: Database) -> None:
     """What the session asked to run after each commit (services/anchors.py moves the audit anchor on). The
-    action is committed already: nothing here may fail it."""
+    action is committed already: a database error here only leaves the anchor lagging, and the next commit
+    catches it up (the hook itself takes the anchor file's OSError); anything else is a defect and is raised."""
     hook = getattr(db, "after_commit", None)
     if hook is not None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             hook(db)
-        except Exception:  # noqa: BLE001 (an anchor that lags is caught up by the next commit)
-            pass
 
 
 def _store_error(exc: sqlite3.OperationalError) -> StoreError | None:

@@ -207,7 +207,7 @@ class BackupDialog(QDialog):
     def _backed_up(self, result) -> None:
         self.last_result = result
         self.refresh()
-        note = f"（审计记录未能写入：{result.audit_error}）" if result.audit_error else ""
+        note = f"注意：{result.warning}。" if result.warning else ""
         self.ui.status_label.setText(f"已备份到 {result.path}（{result.size / 1048576:.1f} MB，用时 {result.seconds:.1f} 秒）。"
                                      + (f"已删除 {len(result.pruned)} 份较早的备份。" if result.pruned else "") + note)
 

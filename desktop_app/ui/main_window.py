@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSizePolicy, QWidget
 
 from desktop_app.rules import JURISDICTIONS, RULES_VERSION
 from desktop_app.services import parameters as parameter_service

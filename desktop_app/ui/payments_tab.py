@@ -14,7 +14,8 @@ from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.citation_links import link_citations, set_citations
 from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, STATUS_TEXT, date_text, large_expense_text,
-                                   money_text, month_text, months_list_text, notes_text)
+                                   money_text, month_ranges_text, month_text, months_list_text,
+                                   notes_text)
 from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
@@ -86,6 +87,9 @@ class PaymentsTab(CounterTab):
         arrears_header = ui.arrears_view.horizontalHeader()
         arrears_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         arrears_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # wrapping labels in a crowded column: at least one whole line each (the arrears list scrolls instead)
+        for label in (ui.quote_months_label, ui.retroactive_label):
+            label.setMinimumHeight(label.fontMetrics().height())
         self.confirm_box = None
         self.current_ledger = None
         self.quote = None
@@ -340,7 +344,10 @@ class PaymentsTab(CounterTab):
         ui.deadline_label.setText(deadline_text(quote))
         ui.deadline_label.setStyleSheet("font-weight: bold; color: #8a1c12;" if quote.arrears_months or
                                         quote.lapsed_months else "font-weight: bold;")
-        ui.quote_months_label.setText(months_list_text(quote.months) if quote.months else "无应缴月份")
+        # runs of months keep the line short in a crowded column; the tooltip lists every month
+        ui.quote_months_label.setText(f"{month_ranges_text(quote.months)}（共 {len(quote.months)} 个月）"
+                                      if quote.months else "无应缴月份")
+        ui.quote_months_label.setToolTip(months_list_text(quote.months, limit=120) if quote.months else "")
         ui.quote_amount_label.setText(money_text(quote.amount))
         ui.late_fee_label.setText(money_text(quote.late_fee) if quote.late_fee else "无")
         retro = quote.retroactive_months or []

@@ -210,7 +210,10 @@ class SafetyControls(QObject):
     def _backed_up(self, result) -> None:
         self.progress.hide()
         self.backup_result = result
-        self._note(f"已自动备份（{result.path.parent}，{self.now():%H:%M}）")
+        if result.warning:   # the backup is good, but something the administrator must see
+            self._note(f"已自动备份（{self.now():%H:%M}），但{result.warning}", bad=True)
+        else:
+            self._note(f"已自动备份（{result.path.parent}，{self.now():%H:%M}）")
         self.safety_status.setToolTip(str(result.path))
 
     def _backup_failed(self, error) -> None:

@@ -13,9 +13,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QDialog, QHeaderView, QMessageBox, QProgressDialog, QVBoxLayout
 
 from desktop_app.services import backup, instance_lock, restore
-from desktop_app.services.errors import InputError, StoreError
+from desktop_app.services.errors import DiskFull, InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
-from desktop_app.store.db import DiskFull
 from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.file_choosers import choose_open_file
@@ -133,7 +132,7 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
     notice = _upgrade_notice(path)
     while True:
         try:
-            session = open_session(path, operator=None, check=False)
+            session = open_session(path, check=False)
         except StoreError as error:
             if isinstance(error, DiskFull) or "更新版本" in error.message:  # not damaged: no restore to offer
                 QMessageBox.critical(None, "磁盘空间不足" if isinstance(error, DiskFull) else "无法打开数据文件",
