@@ -30,6 +30,7 @@ from desktop_app.services.tax_check import (MAX_PROBLEMS, Checked, ImportCancell
                                             parse_amount, parse_day, parse_month)
 from desktop_app.services.tax_file import Progress
 from desktop_app.store import audit
+from desktop_app.store import outlook as outlook_store
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
 from desktop_app.store.db import atomic, larger_cache
@@ -162,6 +163,7 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                     progress(WRITING, done + 1, len(parts))
             if written != rows:
                 raise _Stale()
+            outlook_store.mark_stale_from(db, f"SELECT DISTINCT person_id FROM {import_rows.ROWS}")
             audit.append(db, stamp, "ledger.import", f"imports:{import_id}", None, {
                 "file_name": file_name, "file_sha256": digest, "rows": rows, "rows_sha256": state["rows_sha256"],
                 "decision_ids": sorted(decision_ids), "people": state["people"]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from desktop_app.store import audit
+from desktop_app.store import outlook
 from desktop_app.store.audit import Stamp, canonical
 
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id",
@@ -45,6 +46,7 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
         | ({"late_fee": str(e["late_fee"])} if e.get("late_fee") is not None else {}) for e in entries
     ]
     audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
+    outlook.mark_stale(db, [person_id])
     return ids
 
 

@@ -1,0 +1,94 @@
+"""Each person's outlook (m009): what the rule module says about the months from the last write on, kept so the
+office's worklists and the monthly report read one row per person instead of deciding 200,000 timelines.
+
+A row is month-indexed (year * 12 + month - 1). `seq_state` / `seq_flags` / `seq_pay_by` hold one entry per month
+from `base_index` on (as seen in that month); the last entry holds for every later month. `states` holds the
+months from `first_index` to `base_index` as seen at the base month. A row is used only when it is not stale,
+its base month is not after the month asked about, and `valid_to` is not before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+# seq_flags: one character per month, chr(FLAG_BASE + bits)
+FLAG_BASE = 64
+ARREARS = 1        # arrears that paying this month still heals
+STOP_NEXT = 2      # benefits now, none next month if this month stays unpaid
+WAITING_ENDS = 4   # a waiting period ends this month
+QUARTER_DUE = 8    # a quarterly payer's quarter falls due this month, unpaid
+RECENT_LAPSE = 16  # lapsed, the lapse began within the last three months
+BENEFITS = 32      # benefits this month
+PAY_BY_WIDTH = 8   # seq_pay_by: YYYYMMDD per month, "--------" when nothing is payable
+
+COLUMNS = ("person_id", "stale", "base_index", "first_index", "valid_to", "states", "seq_state", "seq_flags",
+           "seq_pay_by", "schedule", "lapses", "resumes", "retirement_month", "retirement_note", "shortfall_months",
+           "transfer_open", "error", "refreshed_at")
+
+
+def month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def index_month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def at(column: str, width: int = 1) -> str:
+    """SQL for the entry of `column` (o.seq_*) for the month index bound as :p (the last entry past its end)."""
+    pos = f"(min(max(:p - o.base_index, 0), length(o.{column}) / {width} - 1) * {width} + 1)"
+    return f"substr(o.{column}, {pos}, {width})"
+
+
+FLAGS_AT = f"(unicode({at('seq_flags')}) - {FLAG_BASE})"
+USABLE = "o.stale = 0 AND o.base_index <= :p AND o.valid_to >= :p AND o.error IS NULL"
+
+
+def mark_stale(db: Database, person_ids: Iterable[int]) -> None:
+    """Inside the caller's transaction: these people's outlooks are decided again before they are used."""
+    db.conn.executemany("INSERT INTO person_outlook (person_id, stale) VALUES (?, 1)"
+                        " ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1", [(i,) for i in person_ids])
+
+
+def mark_stale_from(db: Database, select_person_ids: str) -> None:
+    """Bulk form: every person id the SELECT gives (the tax import's rows)."""
+    db.execute(f"INSERT INTO person_outlook (person_id, stale) SELECT person_id, 1 FROM ({select_person_ids}) WHERE true"
+               " ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1")
+
+
+def needing_refresh(db: Database, p: int, limit: int | None = None) -> list[tuple[int, int | None]]:
+    """(person id, its stale count or None when it has no row) of the people whose outlook is missing, stale,
+    decided for a later month or too short for month index p."""
+    sql = ("SELECT p.id, o.stale FROM people p LEFT JOIN person_outlook o ON o.person_id = p.id"
+           " WHERE o.person_id IS NULL OR o.stale > 0 OR o.base_index > :p OR o.valid_to < :p ORDER BY p.id")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [(r[0], r[1]) for r in db.execute(sql, {"p": p})]
+
+
+def count_needing_refresh(db: Database, p: int) -> int:
+    return db.execute("SELECT count(*) FROM people p LEFT JOIN person_outlook o ON o.person_id = p.id"
+                      " WHERE o.person_id IS NULL OR o.stale > 0 OR o.base_index > :p OR o.valid_to < :p",
+                      {"p": p}).fetchone()[0]
+
+
+def save(db: Database, rows: list[dict]) -> int:
+    """Store freshly decided rows (inside the caller's transaction). Each row carries `read_stale`, the stale count
+    seen before its ledger was read: a row a write marked again since is left stale, to be decided once more.
+    Returns the rows saved."""
+    cols = [c for c in COLUMNS if c not in ("person_id", "stale")]
+    sets = ", ".join(f"{c} = ?" for c in cols)
+    saved = 0
+    for row in rows:
+        values = [row.get(c) for c in cols]
+        if row["read_stale"] is None:
+            cursor = db.execute(f"INSERT INTO person_outlook (person_id, stale, {', '.join(cols)}) VALUES"
+                                f" (?, 0, {', '.join('?' * len(cols))}) ON CONFLICT (person_id) DO NOTHING",
+                                [row["person_id"], *values])
+        else:
+            cursor = db.execute(f"UPDATE person_outlook SET stale = 0, {sets} WHERE person_id = ? AND stale = ?",
+                                [*values, row["person_id"], row["read_stale"]])
+        saved += cursor.rowcount
+    return saved
