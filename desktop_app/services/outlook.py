@@ -209,9 +209,11 @@ def _sequences(decision: dict, base: int) -> dict:
         states.append(_CODE[e["state"]])
         flags.append(chr(FLAG_BASE + bits))
         pay_by.append(e["pay_by"].replace("-", "") if e["pay_by"] else "-" * PAY_BY_WIDTH)
-        if e["arrears"] or e["due_now"]:
-            schedule[e["month"]] = {"arrears": e["arrears"], "due_now": e["due_now"], "pay_by": e["pay_by"]}
+        if e["arrears"] or e["due_now"] or e["lapsed_since"]:
+            schedule[e["month"]] = {"arrears": e["arrears"], "due_now": e["due_now"], "pay_by": e["pay_by"],
+                                    "lapsed_since": e["lapsed_since"]}
     last = entries[-1]
+    schedule = {"months": schedule, "last": {"month": last["month"], "lapsed_since": last["lapsed_since"]}}
     if decision["settled"] and last["state"] == "lapsed" and last["lapsed_since"]:
         # settled: only the lapse grows older; write the months until it is no longer recent, then it holds
         x = month_index(last["month"])
@@ -241,10 +243,11 @@ def _retirement(session: Session, person: dict, today: date, base: int) -> dict:
     note = None
     if person["sex"] == "F":
         months.append(retirement_month(birth, "F", 50))
-        note = f"原50周岁退休的女工人为{months[1].year}年{months[1].month}月"
+        note = f"原50周岁退休的女工人为{months[1].year}年{months[1].month}月，请在退休资格页核对"
     main = month_index(str(months[0]))
     earliest = min(month_index(str(m)) for m in months)
-    out = {"retirement_month": str(months[0]), "retirement_note": note, "shortfall_months": None,
+    out = {"retirement_month": str(months[0]), "retirement_month_alt": str(months[1]) if len(months) > 1 else None,
+           "retirement_note": note, "shortfall_months": None,
            "retirement_valid_to": FOREVER}
     if base < earliest - RETIREMENT_WINDOW:
         out["retirement_valid_to"] = earliest - RETIREMENT_WINDOW - 1   # ask again when the window opens

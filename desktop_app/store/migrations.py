@@ -413,6 +413,7 @@ def m009_worklists(db: Database) -> None:
             lapses TEXT NOT NULL DEFAULT '',
             resumes TEXT NOT NULL DEFAULT '',
             retirement_month TEXT,
+            retirement_month_alt TEXT,
             retirement_note TEXT,
             shortfall_months INTEGER,
             transfer_open TEXT,

@@ -24,7 +24,7 @@ BENEFITS = 32      # benefits this month
 PAY_BY_WIDTH = 8   # seq_pay_by: YYYYMMDD per month, "--------" when nothing is payable
 
 COLUMNS = ("person_id", "stale", "base_index", "first_index", "valid_to", "states", "seq_state", "seq_flags",
-           "seq_pay_by", "schedule", "lapses", "resumes", "retirement_month", "retirement_note", "shortfall_months",
+           "seq_pay_by", "schedule", "lapses", "resumes", "retirement_month", "retirement_month_alt", "retirement_note", "shortfall_months",
            "transfer_open", "error", "refreshed_at")
 
 

@@ -1,0 +1,315 @@
+"""今日待办: the office's worklists for a day, from each person's outlook (services/outlook.py) and the notices.
+
+Every list is what the person's own tabs say on that day: the outlook is the rule module's timeline and back-payment
+answer month by month, and the amount due today is the rule module's back-payment quote (one quote for every group
+of people who owe the same months at the same standard; see `_amounts`). tests/test_worklists_agree.py checks a
+sample person by person against ledger() and quote_back_payment().
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from desktop_app.rules import JURISDICTIONS
+from desktop_app.services import outlook
+from desktop_app.services.enrolment import CATEGORIES
+from desktop_app.services.errors import InputError
+from desktop_app.services.payments import zh_month
+from desktop_app.services.people import mask_id_number
+from desktop_app.services.permissions import may, require
+from desktop_app.services.rules_glue import add_months, month_date, month_str
+from desktop_app.services.session import Session
+from desktop_app.store.outlook import (ARREARS, FLAGS_AT, PAY_BY_WIDTH, QUARTER_DUE, RECENT_LAPSE, STOP_NEXT, USABLE,
+                                       WAITING_ENDS, at, index_month)
+
+KINDS = {  # key -> (title, what the list is for)
+    "arrears_closing": ("补缴期限将至", "欠费月份的补缴期限（最后一天缴清仍可恢复待遇）在N天内届满，列出今天缴清的应缴金额"),
+    "stop_next_month": ("次月将停止待遇", "本月有待遇，如本月仍不缴费，下月起暂停享受待遇（各统筹地区的停保规定）"),
+    "waiting_ends": ("等待期本月届满", "待遇享受等待期在本月届满，下月起享受待遇"),
+    "recent_lapse": ("近三个月中断", "最近三个月内超过补缴期限、转为中断参保的人员"),
+    "quarter_due": ("按季缴费本季到期", "按季度缴费、本季度费用须在本月底前缴清而尚未缴纳的人员"),
+    "retirement_soon": ("六个月内到龄", "六个月内达到法定退休年龄的人员及尚差的缴费年限"),
+    "transfer_open": ("转移接续未办结", "已登记但尚未办结的转移接续"),
+    "receipts_missing": ("回执未交回", "已出具、回执尚未交回的告知书"),
+}
+FLAG_KINDS = {"arrears_closing": ARREARS, "stop_next_month": STOP_NEXT, "waiting_ends": WAITING_ENDS,
+              "recent_lapse": RECENT_LAPSE, "quarter_due": QUARTER_DUE}
+PRICED = ("arrears_closing", "stop_next_month", "quarter_due")   # lists that show the amount due today
+DEFAULT_DAYS = 30
+RETIREMENT_AHEAD = 6
+
+
+@dataclass(frozen=True)
+class Filters:
+    jurisdiction: str | None = None   # rules.JURISDICTIONS key
+    category: str | None = None       # services.enrolment.CATEGORIES key
+    operator: str | None = None       # who enrolled the person (who issued the notice, for 回执)
+    days: int = DEFAULT_DAYS          # 补缴期限将至: the window closes within this many days
+
+
+@dataclass
+class WorkRow:
+    person_id: int
+    name: str
+    id_number: str          # masked unless the role may see full numbers in lists
+    phone: str
+    jurisdiction: str
+    category: str
+    operator: str
+    what: str               # what is due / what happens, in the clerk's words
+    by_when: date | None    # the last day (or the month's first day) it concerns
+    by_when_text: str
+    amount: Decimal | None = None      # due if paid today (the rule module's back-payment quote)
+    months: list[str] = field(default_factory=list)   # the months concerned
+    serial: str | None = None          # 回执未交回: the notice
+    detail: str = ""
+
+
+def _check(filters: Filters) -> None:
+    if filters.jurisdiction and filters.jurisdiction not in JURISDICTIONS:
+        raise InputError("jurisdiction", "请选择统筹地区")
+    if filters.category and filters.category not in CATEGORIES:
+        raise InputError("category", "请选择人员类别")
+    if not isinstance(filters.days, int) or not 1 <= filters.days <= 366:
+        raise InputError("days", "天数应为1至366之间的整数")
+
+
+def _where(filters: Filters, person: str = "p") -> tuple[str, dict]:
+    parts, args = [], {}
+    if filters.jurisdiction:
+        parts.append(f"{person}.jurisdiction = :j")
+        args["j"] = filters.jurisdiction
+    if filters.category:
+        parts.append(f"{person}.category = :c")
+        args["c"] = filters.category
+    return "".join(f" AND {p}" for p in parts), args
+
+
+def counts(session: Session, today: date, filters: Filters = Filters()) -> dict[str, int]:
+    """How many people each list has today (refresh the outlooks first: `outlook.pending`)."""
+    return {kind: len(rows) for kind, rows in _all(session, today, filters, priced=False).items()}
+
+
+def worklist(session: Session, kind: str, today: date, filters: Filters = Filters(),
+             sort: str = "by_when", descending: bool = False) -> list[WorkRow]:
+    """One list for today, filtered and sorted ("by_when", "amount", "name", "jurisdiction", "category",
+    "operator"); the amount due today is filled in for the lists that ask for payment."""
+    if kind not in KINDS:
+        raise InputError("kind", "未知的待办清单")
+    rows = _all(session, today, filters, priced=kind in PRICED, only=kind)[kind]
+    return sort_rows(rows, sort, descending)
+
+
+def sort_rows(rows: list[WorkRow], sort: str = "by_when", descending: bool = False) -> list[WorkRow]:
+    keys = {"by_when": lambda r: (r.by_when or date.max, r.name), "amount": lambda r: (r.amount or Decimal(0), r.name),
+            "name": lambda r: (r.name, r.person_id), "jurisdiction": lambda r: (r.jurisdiction, r.name),
+            "category": lambda r: (r.category, r.name), "operator": lambda r: (r.operator, r.name)}
+    if sort not in keys:
+        raise InputError("sort", "无法按此列排序")
+    return sorted(rows, key=keys[sort], reverse=descending)
+
+
+def _all(session: Session, today: date, filters: Filters, priced: bool, only: str | None = None) -> dict:
+    require(session, "read")
+    _check(filters)
+    p = outlook.today_index(today)
+    where, args = _where(filters)
+    if filters.operator:
+        where += " AND p.operator = :op"
+        args["op"] = filters.operator
+    out: dict[str, list[WorkRow]] = {k: [] for k in KINDS}
+    full = may(session, "list_id_numbers")
+    people_sql = "p.id, p.name, p.id_number, p.phone, p.jurisdiction, p.category, p.operator"
+
+    def person_row(r) -> WorkRow:
+        number = r[2] if full else mask_id_number(r[2])
+        return WorkRow(r[0], r[1], number, r[3], r[4], r[5], r[6], "", None, "")
+
+    wanted = [only] if only else list(KINDS)
+    flag_kinds = [k for k in wanted if k in FLAG_KINDS]
+    if flag_kinds:
+        mask = sum(FLAG_KINDS[k] for k in flag_kinds)
+        sql = (f"SELECT {people_sql}, {FLAGS_AT} AS f, {at('seq_pay_by', PAY_BY_WIDTH)}, o.schedule"
+               f" FROM person_outlook o JOIN people p ON p.id = o.person_id WHERE {USABLE}"
+               f" AND ({FLAGS_AT} & {mask}) <> 0{where}")
+        limit = (today + timedelta(days=filters.days)).strftime("%Y%m%d")
+        month = index_month(p)
+        for r in session.db.execute(sql, {"p": p, **args}):
+            flags, pay_by, schedule = r[7], r[8], r[9]
+            for kind in flag_kinds:
+                if not flags & FLAG_KINDS[kind]:
+                    continue
+                if kind == "arrears_closing" and pay_by > limit:
+                    continue
+                out[kind].append(_describe(kind, person_row(r), month, pay_by, schedule))
+    if "retirement_soon" in wanted:
+        now = index_month(p)
+        last = index_month(p + RETIREMENT_AHEAD - 1)
+        sql = (f"SELECT {people_sql}, o.retirement_month, o.retirement_month_alt, o.retirement_note,"
+               f" o.shortfall_months FROM person_outlook o JOIN people p ON p.id = o.person_id"
+               f" WHERE o.stale = 0 AND p.status = 'active' AND (o.retirement_month BETWEEN :a AND :b"
+               f" OR o.retirement_month_alt BETWEEN :a AND :b){where}")
+        for r in session.db.execute(sql, {"a": now, "b": last, **args}):
+            row = person_row(r)
+            month = r[7] if now <= r[7] <= last else r[8]
+            shortfall = r[10]
+            row.what = (f"{zh_month(month)}达到法定退休年龄" + ("（按原50周岁）" if month != r[7] else ""))
+            row.by_when, row.by_when_text = month_date(month), zh_month(month)
+            row.months = [month]
+            row.detail = ("尚差缴费年限" + _years(shortfall) if shortfall else
+                          "已满足最低缴费年限" if shortfall == 0 else (r[9] or ""))
+            out["retirement_soon"].append(row)
+    if "transfer_open" in wanted:
+        sql = (f"SELECT {people_sql}, o.transfer_open FROM person_outlook o JOIN people p ON p.id = o.person_id"
+               f" WHERE o.stale = 0 AND o.transfer_open IS NOT NULL{where}")
+        for r in session.db.execute(sql, args):
+            row = person_row(r)
+            row.what = r[7]
+            out["transfer_open"].append(row)
+    if "receipts_missing" in wanted:
+        out["receipts_missing"] = _receipts(session, filters, person_row, people_sql)
+    if priced:
+        for kind in PRICED:
+            if kind in wanted:
+                _amounts(session, out[kind], today)
+    return out
+
+
+def _years(months: int) -> str:
+    years, rest = divmod(int(months), 12)
+    return (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
+
+
+def _span(months: list[str]) -> str:
+    if not months:
+        return ""
+    if len(months) == 1:
+        return zh_month(months[0])
+    return f"{zh_month(months[0])}至{zh_month(months[-1])}（{len(months)}个月）"
+
+
+def _describe(kind: str, row: WorkRow, month: str, pay_by: str, schedule: str) -> WorkRow:
+    row = replace(row)
+    plan = json.loads(schedule)
+    entry = plan.get("months", {}).get(month) or {}
+    here = month_date(month)
+    if kind == "arrears_closing":
+        day = date(int(pay_by[:4]), int(pay_by[4:6]), int(pay_by[6:]))
+        row.months = list(entry.get("arrears") or [])
+        row.what = f"欠缴{_span(row.months)}"
+        row.by_when, row.by_when_text = day, f"{day.year}年{day.month}月{day.day}日前缴清"
+        row.detail = "逾期转为中断，重新缴费须设等待期"
+        row.months = sorted(set(row.months) | set(entry.get("due_now") or []))
+    elif kind == "stop_next_month":
+        row.months = sorted(set(entry.get("arrears") or []) | set(entry.get("due_now") or []))
+        row.what = f"应缴{_span(row.months)}" if row.months else "本月应缴未缴"
+        end = add_months(here, 1) - timedelta(days=1)
+        row.by_when, row.by_when_text = end, f"{end.month}月{end.day}日前缴清"
+        row.detail = f"否则{zh_month(month_str(add_months(here, 1)))}起暂停享受待遇"
+    elif kind == "waiting_ends":
+        start = add_months(here, 1)
+        row.what = f"待遇享受等待期{zh_month(month)}届满"
+        row.by_when, row.by_when_text = start, f"{zh_month(month_str(start))}起享受待遇"
+        row.detail = "按时缴费方可享受"
+    elif kind == "recent_lapse":
+        since = entry.get("lapsed_since") or (plan.get("last") or {}).get("lapsed_since") or month
+        row.months = [since]
+        row.what = f"{zh_month(since)}起中断参保（已超过补缴期限）"
+        row.by_when, row.by_when_text = month_date(since), zh_month(since)
+        row.detail = "重新缴费须设待遇享受等待期"
+    elif kind == "quarter_due":
+        row.months = sorted(set(entry.get("due_now") or []) | set(entry.get("arrears") or []))
+        row.what = f"本季度应缴{_span(row.months)}"
+        end = add_months(here, 1) - timedelta(days=1)
+        row.by_when, row.by_when_text = end, f"{end.month}月{end.day}日前缴清"
+    return row
+
+
+def _receipts(session: Session, filters: Filters, person_row, people_sql: str) -> list[WorkRow]:
+    from desktop_app.notices.titles import TITLES
+
+    where, args = _where(filters)
+    if filters.operator:
+        where += " AND n.operator = :op"
+        args["op"] = filters.operator
+    sql = (f"SELECT {people_sql}, n.serial, n.kind, n.issued_on, n.operator FROM notices n"
+           " JOIN people p ON p.id = n.person_id LEFT JOIN notice_receipts r ON r.serial = n.serial"
+           " WHERE r.serial IS NULL AND n.serial NOT IN (SELECT replaces FROM notices WHERE replaces IS NOT NULL)"
+           f"{where}")
+    out = []
+    for r in session.db.execute(sql, args):
+        row = person_row(r)
+        issued = date.fromisoformat(r[9])
+        row.serial, row.operator = r[7], r[10]
+        row.what = f"{TITLES.get(r[8], r[8])}（编号{r[7]}）"
+        row.by_when, row.by_when_text = issued, f"{issued.year}年{issued.month}月{issued.day}日出具"
+        out.append(row)
+    return out
+
+
+def _amounts(session: Session, rows: list[WorkRow], today: date) -> None:
+    """The amount each person pays today: the rule module's back-payment quote. People of one jurisdiction, mode
+    and base band whose months to pay (and their due dates) are the same pay the same, so one quote per group."""
+    from desktop_app.services.payments import back_payment_today
+    from desktop_app.services.person_terms import case_parameters, mode_at, timeline_fields
+    from desktop_app.store import people as people_store
+
+    if not rows:
+        return
+    ids = [r.person_id for r in rows]
+    marks = ", ".join("?" * len(ids))
+    with_terms = {r[0] for r in session.db.execute(
+        f"SELECT DISTINCT person_id FROM person_changes WHERE person_id IN ({marks})", ids)}
+    people = {r["id"]: r for r in session.db.query(
+        f"SELECT id, jurisdiction, mode, base_ratio, first_month FROM people WHERE id IN ({marks})", ids)}
+    month = month_str(today)
+    groups: dict[str, list[WorkRow]] = {}
+    for row in rows:
+        person = people[row.person_id]
+        if row.person_id in with_terms:
+            full = people_store.get(session.db, row.person_id)
+            terms = [mode_at(session.db, full, month), case_parameters(session.db, full, month),
+                     timeline_fields(session.db, full)]
+        else:
+            terms = [person["mode"], {"base_ratio": person["base_ratio"]} if person["base_ratio"] else {}, {}]
+        key = json.dumps([person["jurisdiction"], *terms, row.months], sort_keys=True)
+        groups.setdefault(key, []).append(row)
+    for members in groups.values():
+        try:
+            quote = back_payment_today(session, members[0].person_id, today)
+        except InputError as error:
+            for row in members:
+                row.detail = "金额未能计算：" + error.message
+            continue
+        if sorted(quote["months_to_pay"]) != sorted(members[0].months):
+            # the list's months and today's quote differ (an outlook not yet refreshed): quote each one
+            for row in members:
+                row.amount = Decimal(back_payment_today(session, row.person_id, today)["total"])
+            continue
+        for row in members:
+            row.amount = Decimal(quote["total"])
+
+
+def table(rows: list[WorkRow], kind: str) -> tuple[list[str], list[list]]:
+    """The list as the screen and the export show it: headers and cells (text, dates and amounts)."""
+    headers = ["姓名", "身份证号", "联系电话", "统筹地区", "人员类别", "事项", "期限", "应缴金额（元）", "说明",
+               "经办人"]
+    if kind not in PRICED:
+        headers.remove("应缴金额（元）")
+    out = []
+    for r in rows:
+        cells = [r.name, r.id_number, r.phone, _place(r.jurisdiction), CATEGORIES.get(r.category, r.category), r.what,
+                 r.by_when_text]
+        if kind in PRICED:
+            cells.append(r.amount)
+        cells += [r.detail, r.operator]
+        out.append(cells)
+    return headers, out
+
+
+def _place(key: str) -> str:
+    j = JURISDICTIONS.get(key)
+    return j.name if j else key
