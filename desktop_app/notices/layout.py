@@ -67,12 +67,85 @@ def render(notice: dict, content: Content) -> bytes:
     """The PDF bytes of one notice; the same notice and content always give the same bytes. Sizes step down
     until page 1 (with the 回执 at its foot) fits; the 计算依据 follows on its own page."""
     font()
-    chosen = STEPS[-1]
+    return _build(notice, content, _story(notice, content, _sizes(notice, content)))[0]
+
+
+def _sizes(notice: dict, content: Content) -> Sizes:
     for sizes in STEPS:
         if _height(_page_one(notice, content, sizes)) + Receipt.HEIGHT <= FRAME_HEIGHT - 1:
-            chosen = sizes
-            break
-    return _build(notice, content, _story(notice, content, chosen))[0]
+            return sizes
+    return STEPS[-1]
+
+
+class NoticeStart(Flowable):
+    """Marks where a notice begins in a batch's print file, so each page's footer names its own notice."""
+
+    def __init__(self, serial: str):
+        super().__init__()
+        self.serial = serial
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.notice_serial = self.serial
+
+
+def render_many(items: list[tuple[dict, Content]], title: str) -> bytes:
+    """One PDF of many notices to print at once (a batch of reminders): each notice laid out exactly as its own
+    archived PDF, starting on a new page, its pages numbered on their own (编号 … 第n页 共m页)."""
+    font()
+    story: list[Flowable] = []
+    for i, (notice, content) in enumerate(items):
+        if i:
+            story.append(PageBreak())
+        story.append(NoticeStart(notice["serial"]))
+        story += _story(notice, content, _sizes(notice, content))
+    first = items[0][0]
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, invariant=1, title=title, author=first["office_name"], creator=PRODUCER,
+        producer=PRODUCER, lang="zh-CN", initialFontName=font().fontName)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    demo = any(is_demo(n) for n, _ in items)
+    doc.addPageTemplates([PageTemplate(id="notice", frames=[frame],
+                                       onPage=_demo_marks if demo else (lambda canvas, doc: None))])
+    doc.build(story, canvasmaker=_batch_canvas_class(date.fromisoformat(first["issued_on"])))
+    return buf.getvalue()
+
+
+def _batch_canvas_class(issued: date):
+    stamp = f"D:{issued:%Y%m%d}000000+08'00'"
+
+    class BatchCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc.setDateFormatter(lambda *_: stamp)
+            self._pages: list[tuple[dict, str]] = []
+            self.notice_serial = ""
+
+        def showPage(self):
+            self._pages.append((dict(self.__dict__), self.notice_serial))
+            self._startPage()
+
+        def save(self):
+            counts: dict[str, int] = {}
+            for _, serial in self._pages:
+                counts[serial] = counts.get(serial, 0) + 1
+            seen: dict[str, int] = {}
+            for state, serial in self._pages:
+                seen[serial] = seen.get(serial, 0) + 1
+                self.__dict__.update(state)
+                self.setFont(font().fontName, 8)
+                self.setFillColor(GREY)
+                self.drawString(MARGIN_X, 9 * mm, checked(f"编号：{serial}"))
+                self.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"第{seen[serial]}页 共{counts[serial]}页")
+                super().showPage()
+            super().save()
+
+    return BatchCanvas
 
 
 def _height(story: list[Flowable]) -> float:
