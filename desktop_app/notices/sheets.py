@@ -87,3 +87,32 @@ def table_sheet(title: str, office: str, headers: list[str], rows: list[list], w
     story += [Spacer(0, 2 * mm), table(headers, rows, width(), widths)]
     story += [Spacer(0, 3 * mm)] + [para(line, 10) for line in after]
     return build(story, title, office, on)
+
+
+def daily_close_sheet(close, office: str, labels, kind_titles: dict) -> bytes:
+    """日结单: one page — the operator's figures of the day, notices by kind, the sign-off, the audit chain anchor."""
+    from decimal import Decimal
+
+    day = close.day
+    title = f"经办日结单（{day.year}年{day.month}月{day.day}日）"
+    rows = []
+    for key, label in labels:
+        value = close.figures.get(key, 0)
+        rows.append([label, f"{value:,.2f}" if isinstance(value, Decimal) else f"{value:,}"])
+    story = [para(office, 12, align=1), para(title, 16, align=1), Spacer(0, 4 * mm),
+             para(f"操作员：{close.operator}　　日期：{day.isoformat()}　　据审计记录 {close.entries} 条统计", 10),
+             Spacer(0, 2 * mm), table(["项目", "数量"], rows, width(), (0.7, 0.3), size=10, numeric={1})]
+    if close.notices_by_kind:
+        story += [Spacer(0, 3 * mm), table(["告知书种类", "份数"],
+                                           [[kind_titles.get(k, k), str(v)] for k, v in sorted(close.notices_by_kind.items())],
+                                           width(), (0.7, 0.3), size=10, numeric={1})]
+    story.append(Spacer(0, 5 * mm))
+    if close.signed:
+        last = close.signed[-1]
+        story.append(para(f"复核确认：{last['signed_by']}　{last['signed_at'].replace('T', ' ')}　"
+                          f"校验值 {last['sha256'][:16]}…" + (f"　备注：{last['note']}" if last["note"] else ""), 10))
+    else:
+        story.append(para("复核确认：尚未在程序中签字确认", 10))
+    story += [Spacer(0, 6 * mm), para("经办人签字：＿＿＿＿＿＿＿＿　　复核人签字：＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", 10),
+              Spacer(0, 6 * mm), para(f"审计链锚点：{close.anchor}", 8, color=GREY)]
+    return build(story, title, office, day)
