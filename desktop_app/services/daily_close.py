@@ -19,8 +19,8 @@ from desktop_app.store import audit
 from desktop_app.store.db import atomic
 
 LINES = (  # key, label
-    ("enrolled", "参保登记（人）"), ("payments", "登记缴费（笔）"), ("months", "缴费月数（个月）"),
-    ("amount", "缴费金额（元）"), ("late_fee", "其中滞纳金（元）"), ("notices", "出具告知书（份）"),
+    ("enrolled", "参保登记（人）"), ("payments", "窗口登记缴费（笔）"), ("months", "窗口缴费月数（个月）"),
+    ("amount", "窗口缴费金额（元，含滞纳金）"), ("late_fee", "其中滞纳金（元）"), ("transfer_months", "转移接续记入月数（个月）"), ("notices", "出具告知书（份）"),
     ("corrections", "更正、作废（笔）"), ("imports", "导入税务缴费文件（个）"), ("import_rows", "导入缴费记录（条）"),
     ("receipts", "登记回执交回（份）"), ("decisions", "保存经办决定（项）"), ("changes", "信息变更、停保（项）"),
 )
@@ -85,8 +85,10 @@ def daily_close(session: Session, day: date, operator: str) -> DailyClose:
         if action == "person.create":
             figures["enrolled"] += 1
         elif action == "ledger.record":
-            figures["payments"] += 1
-            for month in data or []:
+            paid = [m for m in data or [] if m.get("source") != "transfer"]   # a transfer's months are not money
+            figures["transfer_months"] += len(data or []) - len(paid)
+            figures["payments"] += 1 if paid else 0
+            for month in paid:
                 figures["months"] += 1
                 figures["amount"] += Decimal(str(month.get("amount") or 0))
                 figures["late_fee"] += Decimal(str(month.get("late_fee") or 0))

@@ -295,18 +295,13 @@ def _amounts(session: Session, rows: list[WorkRow], today: date) -> None:
 
 def table(rows: list[WorkRow], kind: str) -> tuple[list[str], list[list]]:
     """The list as the screen and the export show it: headers and cells (text, dates and amounts)."""
-    headers = ["姓名", "身份证号", "联系电话", "统筹地区", "人员类别", "事项", "期限", "应缴金额（元）", "说明",
-               "经办人"]
-    if kind not in PRICED:
-        headers.remove("应缴金额（元）")
+    priced = kind in PRICED
+    headers = ["姓名", "身份证号", "事项", "期限"] + (["应缴金额（元）"] if priced else []) + \
+        ["说明", "联系电话", "统筹地区", "人员类别", "经办人"]
     out = []
     for r in rows:
-        cells = [r.name, r.id_number, r.phone, _place(r.jurisdiction), CATEGORIES.get(r.category, r.category), r.what,
-                 r.by_when_text]
-        if kind in PRICED:
-            cells.append(r.amount)
-        cells += [r.detail, r.operator]
-        out.append(cells)
+        out.append([r.name, r.id_number, r.what, r.by_when_text] + ([r.amount] if priced else [])
+                   + [r.detail, r.phone, _place(r.jurisdiction), CATEGORIES.get(r.category, r.category), r.operator])
     return headers, out
 
 

@@ -68,7 +68,7 @@ class WorkModel(RowsModel):
             return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, Decimal):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(self.COLUMNS) - 2:
+        if role == Qt.ItemDataRole.ToolTipRole and self.COLUMNS[index.column()] in ("事项", "说明"):
             return str(value or "")
         return None
 
@@ -162,7 +162,11 @@ class WorklistPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
-        self.view.setSortingEnabled(True)
+        header = self.view.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._sort_by)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
         compact_rows(self.view)
@@ -283,6 +287,11 @@ class WorklistPage(QWidget):
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel.set()
+
+    def _sort_by(self, column: int) -> None:
+        header = self.view.horizontalHeader()
+        order = header.sortIndicatorOrder() if header.sortIndicatorSection() == column else Qt.SortOrder.AscendingOrder
+        self.model.sort(column, order)
 
     # -- actions --------------------------------------------------------------------------------------------
     def _open(self, index: QModelIndex) -> None:
