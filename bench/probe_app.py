@@ -85,20 +85,20 @@ def notices_to_render(session, samples: list[dict], today: date, count: int = 40
         try:
             decision = ledger(session, s["id"], today).decision
             if decision and decision.get("waiting_periods"):
-                found.append(("waiting_period", decision))
+                found.append(("waiting_period", decision, {}))
             if s["scenario"] in ("in_arrears", "lapsed"):
                 quote = quote_back_payment(session, s["id"], today)
                 if quote.decision.get("arrears_months"):
-                    found.append(("lump_sum", quote.decision))
+                    found.append(("lump_sum", quote.decision, {"next_month": quote.decision_next_month}))
         except InputError:
             continue
-        for kind, decision in found:
+        for kind, decision, extra in found:
             notices.append({"kind": kind, "serial": f"{today.year}BM-{len(notices) + 1:06d}",
                             "issued_on": today.isoformat(), "operator": "性能测试员",
                             "office_name": session.office.name,
                             "jurisdiction_name": decision.get("jurisdiction_name") or decision["jurisdiction"],
                             "person": {"name": s["name"], "id_number": s["id_number"]}, "decision": decision,
-                            "replaces": None, "demo": True})
+                            "replaces": None, "demo": True, **extra})
         if len(notices) >= count:
             break
     return notices
@@ -114,6 +114,73 @@ def measure_notices(notices: list[dict]) -> list[float]:
         times.append((time.perf_counter() - t0) * 1000)
         assert pdf.startswith(b"%PDF")
     return times
+
+
+def measure_worklists(session, today: date, runs: int = 3) -> dict:
+    """What opening 今日待办 does (ui/worklist_page.load_lists): the outlooks checked, every list's count and the
+    first list with its amounts; the slowest of `runs`."""
+    from desktop_app.services import outlook, worklists
+
+    times, counts = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        if outlook.pending(session, today):
+            outlook.refresh(session, today)
+        counts, _ = worklists.day(session, today, "arrears_closing")
+        times.append(time.perf_counter() - t0)
+    return {"worklist_s": round(max(times), 3), "worklist_runs_s": [round(t, 3) for t in times],
+            "worklist_counts": counts}
+
+
+def measure_report(session, today: date) -> dict:
+    from desktop_app.services.report import monthly_report
+
+    month = today.replace(day=1)
+    t0 = time.perf_counter()
+    monthly_report(session, month, month)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    monthly_report(session, date(month.year - 1, month.month, 1), month)
+    return {"report_s": round(one, 3), "report_range_s": round(time.perf_counter() - t0, 3)}
+
+
+def measure_batch(app, window, session, today: date, count: int = 1000) -> dict:
+    """1,000 催缴通知书 for the arrears list, run as the window runs it (ui/worker.Task, its own connection) while
+    the window's event loop goes on: notices per second, and the longest gap between 10 ms timer ticks meanwhile."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop_app.notices.issue import render, render_batch
+    from desktop_app.services import reminders, worklists
+    from desktop_app.ui.worker import Task
+
+    rows = worklists.worklist(session, "arrears_closing", today, worklists.Filters(days=366))
+    ids = [r.person_id for r in rows][:count]
+    plan = reminders.plan_batch(session, "arrears_demand", ids, today)
+    state = {"last": time.perf_counter(), "stall": 0.0, "result": None}
+
+    def tick():
+        now = time.perf_counter()
+        state["stall"] = max(state["stall"], now - state["last"])
+        state["last"] = now
+
+    loop = QEventLoop()
+    task = Task("bench-batch", lambda progress, cancel: reminders.run_batch(plan, render, render_batch, progress,
+                                                                            cancel))
+    task.done.connect(lambda r: (state.__setitem__("result", r), loop.quit()))
+    task.failed.connect(lambda e: (state.__setitem__("result", e), loop.quit()))
+    ticker = QTimer()
+    ticker.timeout.connect(tick)
+    ticker.start(10)
+    t0 = time.perf_counter()
+    task.start()
+    loop.exec()
+    seconds = time.perf_counter() - t0
+    ticker.stop()
+    result = state["result"]
+    if isinstance(result, BaseException):
+        raise result
+    return {"batch_notice_per_s": round(len(result.serials) / seconds, 1), "batch_notices": len(result.serials),
+            "batch_s": round(seconds, 1), "batch_ui_stall_ms": round(state["stall"] * 1000, 1)}
 
 
 def measure_import(session, csv_path: Path, today: date) -> dict:
@@ -172,9 +239,20 @@ def main(argv: list[str]) -> int:
     rss["opened"] = _rss()
     result["notice_ms"] = measure_notices(notices_to_render(session, meta["samples"], as_of))
     rss["notices"] = _rss()
+    result.update(measure_worklists(session, as_of))
+    result.update(measure_report(session, as_of))
+    rss["worklists_report"] = _rss()
+    result.update(measure_batch(app, window, session, as_of))
+    rss["batch"] = _rss()
     if args.import_csv:
-        result["import"] = measure_import(session, args.import_csv, date.fromisoformat(meta["import_today"]))
+        import_today = date.fromisoformat(meta["import_today"])
+        result["import"] = measure_import(session, args.import_csv, import_today)
         rss["import"] = _rss()
+        from desktop_app.services import outlook
+
+        t0 = time.perf_counter()
+        outlook.refresh(session, import_today)
+        result["outlook_refresh_after_import_s"] = round(time.perf_counter() - t0, 1)
     result["rss_mb"] = _rss()
     result["rss_after_mb"] = rss
     window.close()

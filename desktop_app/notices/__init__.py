@@ -43,17 +43,19 @@ def render_notice(notice: dict) -> bytes:
     return layout.render(notice, content)
 
 
-def render_notices(notices: list[dict], title: str) -> bytes:
-    """One PDF of many notices to print at once, each laid out as its own archived PDF (a batch of reminders)."""
+def render_notices(notices, title: str, pages: dict | None = None) -> bytes:
+    """One PDF of many notices to print at once, each laid out as its own archived PDF (a batch of reminders);
+    `notices` may be a generator: it is read once, as the pages are made."""
     from . import layout
 
-    items = []
-    for notice in notices:
-        _check(notice)
-        content = __getattr__("KINDS")[notice["kind"]](notice)
-        _check_confirmed(notice, content)
-        items.append((notice, content))
-    return layout.render_many(items, title)
+    def items():
+        for notice in notices:
+            _check(notice)
+            content = __getattr__("KINDS")[notice["kind"]](notice)
+            _check_confirmed(notice, content)
+            yield notice, content
+
+    return layout.render_many(items(), title, pages)
 
 
 def printed_citations(notice: dict) -> list[str]:

@@ -18,10 +18,10 @@ def render(notice: dict) -> bytes:
         raise InputError(field, error.message) from None
 
 
-def render_batch(notices: list[dict], title: str) -> bytes:
-    """The print file of a batch (services.reminders.run_batch's render_many)."""
+def render_batch(notices, title: str, pages: dict | None = None) -> bytes:
+    """The print file of a batch (services.reminders.run_batch's render_many); pages: serial -> its own pages."""
     try:
-        return render_notices(notices, title)
+        return render_notices(notices, title, pages)
     except NoticeError as error:
         raise InputError(None, error.message) from None
 

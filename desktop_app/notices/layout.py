@@ -91,57 +91,88 @@ class NoticeStart(Flowable):
         self.canv.notice_serial = self.serial
 
 
-def render_many(items: list[tuple[dict, Content]], title: str) -> bytes:
+class _LazyStory(list):
+    """The flowables of many notices made as the document needs them (reportlab takes them from the front and asks
+    the length each time): a batch of 1,000 notices never holds more than a few notices' flowables."""
+
+    def __init__(self, parts):
+        super().__init__()
+        self._parts = iter(parts)
+        self._more = True
+
+    def __len__(self):
+        while self._more and list.__len__(self) < 64:
+            try:
+                self.extend(next(self._parts))
+            except StopIteration:
+                self._more = False
+        return list.__len__(self)
+
+
+def render_many(items, title: str, pages: dict | None = None) -> bytes:
     """One PDF of many notices to print at once (a batch of reminders): each notice laid out exactly as its own
-    archived PDF, starting on a new page, its pages numbered on their own (编号 … 第n页 共m页)."""
+    archived PDF, starting on a new page, its pages numbered on their own (编号 … 第n页 共m页). `items` is an iterable
+    of (notice, content), read once, as the pages are made; `pages` (serial -> pages of its own PDF) lets each page
+    be finished at once instead of held until the end."""
     font()
-    story: list[Flowable] = []
-    for i, (notice, content) in enumerate(items):
-        if i:
-            story.append(PageBreak())
-        story.append(NoticeStart(notice["serial"]))
-        story += _story(notice, content, _sizes(notice, content))
-    first = items[0][0]
+    items = iter(items)
+    first = next(items)
+
+    def parts():
+        for i, (notice, content) in enumerate(_chain(first, items)):
+            yield ([PageBreak()] if i else []) + [NoticeStart(notice["serial"])] + \
+                _story(notice, content, _sizes(notice, content))
+
+    notice = first[0]
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, invariant=1, title=title, author=first["office_name"], creator=PRODUCER,
+        bottomMargin=MARGIN_BOTTOM, invariant=1, title=title, author=notice["office_name"], creator=PRODUCER,
         producer=PRODUCER, lang="zh-CN", initialFontName=font().fontName)
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    demo = any(is_demo(n) for n, _ in items)
     doc.addPageTemplates([PageTemplate(id="notice", frames=[frame],
-                                       onPage=_demo_marks if demo else (lambda canvas, doc: None))])
-    doc.build(story, canvasmaker=_batch_canvas_class(date.fromisoformat(first["issued_on"])))
+                                       onPage=_demo_marks if is_demo(notice) else (lambda canvas, doc: None))])
+    doc.build(_LazyStory(parts()), canvasmaker=_batch_canvas_class(date.fromisoformat(notice["issued_on"]), pages or {}))
     return buf.getvalue()
 
 
-def _batch_canvas_class(issued: date):
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _batch_canvas_class(issued: date, pages: dict):
     stamp = f"D:{issued:%Y%m%d}000000+08'00'"
 
     class BatchCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._doc.setDateFormatter(lambda *_: stamp)
-            self._pages: list[tuple[dict, str]] = []
+            self._pages: list[tuple[dict, str, int]] = []
+            self._seen: dict[str, int] = {}
             self.notice_serial = ""
 
+        def _footer(self, serial: str, number: int, total: int) -> None:
+            self.setFont(font().fontName, 8)
+            self.setFillColor(GREY)
+            self.drawString(MARGIN_X, 9 * mm, checked(f"编号：{serial}"))
+            self.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"第{number}页 共{total}页")
+
         def showPage(self):
-            self._pages.append((dict(self.__dict__), self.notice_serial))
+            serial = self.notice_serial
+            self._seen[serial] = number = self._seen.get(serial, 0) + 1
+            if serial in pages and not self._pages:
+                self._footer(serial, number, pages[serial])   # its own PDF said how many pages: done now
+                super().showPage()
+                return
+            self._pages.append((dict(self.__dict__), serial, number))
             self._startPage()
 
         def save(self):
-            counts: dict[str, int] = {}
-            for _, serial in self._pages:
-                counts[serial] = counts.get(serial, 0) + 1
-            seen: dict[str, int] = {}
-            for state, serial in self._pages:
-                seen[serial] = seen.get(serial, 0) + 1
+            for state, serial, number in self._pages:
                 self.__dict__.update(state)
-                self.setFont(font().fontName, 8)
-                self.setFillColor(GREY)
-                self.drawString(MARGIN_X, 9 * mm, checked(f"编号：{serial}"))
-                self.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"第{seen[serial]}页 共{counts[serial]}页")
+                self._footer(serial, number, self._seen[serial])
                 super().showPage()
             super().save()
 

@@ -9,6 +9,8 @@ are recorded as given up); the transaction itself is all or nothing.
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -79,16 +81,20 @@ def _what(decision: dict) -> str:
     return text(months[0]) if len(months) == 1 else f"{text(months[0])}至{text(months[-1])}（{len(months)}个月）"
 
 
-def run_batch(plan: BatchPlan, render: Callable[[dict], bytes], render_many: Callable[[list[dict], str], bytes],
+def run_batch(plan: BatchPlan, render: Callable[[dict], bytes], render_many: Callable[..., bytes],
               progress: Callable[[int, int], None] | None = None,
               cancel: threading.Event | None = None) -> BatchResult:
     """Any thread (its own connection). progress(done, total) over deciding, rendering and archiving."""
     import time
 
+    import tempfile
+
     started = time.monotonic()
+    spooled = tempfile.TemporaryDirectory(prefix="flexins-batch-")
+    folder = spooled.name
     db = connect(plan.data_path)
     session = replace(plan.operator, db=db, instance_lock=None)
-    block_id = None
+    block_ids: list[int] = []
     try:
         total = len(plan.person_ids) * 2 + 1
         step = 0
@@ -118,62 +124,88 @@ def run_batch(plan: BatchPlan, render: Callable[[dict], bytes], render_many: Cal
             tick()
         if not decided:
             raise InputError("people", "所选人员都不需要出具：" + (skipped[0][1] if skipped else ""))
-        prefixes = {}
+        if cancel is not None and cancel.is_set():
+            raise BatchCancelled()
+        groups: dict[str, list] = {}
         for person, d in decided:
-            prefixes.setdefault(archive.serial_prefix(d["jurisdiction"], plan.today), []).append((person, d))
-        if len(prefixes) > 1:
-            raise InputError("people", "一批通知书须属于同一统筹地区，请按统筹地区筛选后出具")
-        (prefix, members), = prefixes.items()
-        with atomic(db):
-            block_id, first = notice_store.reserve(db, session.stamp(), prefix, len(members),
-                                                   f"{KINDS[plan.kind]} {len(members)} 份")
-        notices = []
+            groups.setdefault(archive.serial_prefix(d["jurisdiction"], plan.today), []).append((person, d))
+        blocks = {}
+        with atomic(db):   # each jurisdiction's numbers held at once (the counter takes the next free ones)
+            for prefix, members in groups.items():
+                blocks[prefix] = notice_store.reserve(db, session.stamp(), prefix, len(members),
+                                                      f"{KINDS[plan.kind]} {len(members)} 份")
+        block_ids = [b for b, _ in blocks.values()]
+        notices, pages = [], {}
         month_end = add_months(plan.today.replace(day=1), 1) - timedelta(days=1)
-        for n, (person, d) in enumerate(members):
-            serial = f"{prefix}-{first + n:06d}"
-            extra = {"due_by": month_end.isoformat(), "stop_from": _stop_from(db, person["id"], plan.today)} \
-                if plan.kind == "payment_reminder" else {}
-            notice = archive.batch_notice(session, person, plan.kind, d, plan.today, serial, extra)
-            pdf = render(notice)
-            notices.append((person, d, notice, pdf))
-            tick()
-        combined = render_many([n for _, _, n, _ in notices], f"{KINDS[plan.kind]}（{len(notices)}份）")
+        for prefix, members in groups.items():
+            first = blocks[prefix][1]
+            for n, (person, d) in enumerate(members):
+                serial = f"{prefix}-{first + n:06d}"
+                extra = {"due_by": month_end.isoformat(), "stop_from": _stop_from(db, person["id"], plan.today)} \
+                    if plan.kind == "payment_reminder" else {}
+                notice = archive.batch_notice(session, person, plan.kind, d, plan.today, serial, extra)
+                # on disk until archived (a batch of 1,000 is 70 MB of PDF and as much again of notice data)
+                spool = Path(folder) / f"{len(notices):06d}"
+                pdf = render(notice)
+                spool.with_suffix(".pdf").write_bytes(pdf)
+                pages[serial] = len(re.findall(rb"/Type /Page\b", pdf))
+                spool.with_suffix(".json").write_text(json.dumps(notice, ensure_ascii=False), encoding="utf-8")
+                notices.append((_person_fields(person), _quote_fields(d), serial, spool))
+                tick()
+        decided = groups = None
+        combined = render_many((_load(spool) for _, _, _, spool in notices), f"{KINDS[plan.kind]}（{len(notices)}份）",
+                               pages)
         if cancel is not None and cancel.is_set():
             raise BatchCancelled()
         import hashlib
 
         stamp = session.stamp()
         with atomic(db):
-            for person, d, notice, pdf in notices:
+            for person, d, serial, spool in notices:
+                pdf = spool.with_suffix(".pdf").read_bytes()
                 notice_store.insert(db, stamp, {
-                    "serial": notice["serial"], "person_id": person["id"], "kind": plan.kind, "decision_id": None,
-                    "inputs": notice, "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(), "replaces": None,
+                    "serial": serial, "person_id": person["id"], "kind": plan.kind, "decision_id": None,
+                    "inputs": _load(spool), "pdf": pdf, "sha256": hashlib.sha256(pdf).hexdigest(), "replaces": None,
                     "issued_on": plan.today.isoformat()})
-            notice_store.close_block(db, stamp, block_id, "issued",
-                                     {"kind": plan.kind, "count": len(notices), "skipped": len(skipped),
-                                      "first": notices[0][2]["serial"], "last": notices[-1][2]["serial"]})
-        block_id = None
+            for block_id in block_ids:
+                notice_store.close_block(db, stamp, block_id, "issued",
+                                         {"kind": plan.kind, "count": len(notices), "skipped": len(skipped)})
+        block_ids = []
         tick()
         full = may(session, "list_id_numbers")
         sign_rows, call_rows = [], []
-        for person, d, notice, _ in notices:
+        for person, d, serial, _ in notices:
             number = person["id_number"] if full else mask_id_number(person["id_number"])
             by = d.get("pay_by") if plan.kind == "arrears_demand" else month_end.isoformat()
-            sign_rows.append([notice["serial"], person["name"], number, _what(d), Decimal(d["total"]), "", ""])
+            sign_rows.append([serial, person["name"], number, _what(d), Decimal(d["total"]), "", ""])
             call_rows.append([person["name"], person["phone"], number, f"应缴{_what(d)}", Decimal(d["total"]),
-                              date.fromisoformat(by) if by else None, notice["serial"]])
-        return BatchResult([n["serial"] for _, _, n, _ in notices], combined, sign_rows, call_rows, skipped,
+                              date.fromisoformat(by) if by else None, serial])
+        return BatchResult([serial for _, _, serial, _ in notices], combined, sign_rows, call_rows, skipped,
                            time.monotonic() - started)
     except BaseException:
-        if block_id is not None:
+        if block_ids:
             try:
                 with atomic(db):
-                    notice_store.close_block(db, session.stamp(), block_id, "cancelled", {"kind": plan.kind})
+                    for block_id in block_ids:
+                        notice_store.close_block(db, session.stamp(), block_id, "cancelled", {"kind": plan.kind})
             except Exception:  # the numbers stay held; the batch archived nothing either way
                 pass
         raise
     finally:
         db.close()
+        spooled.cleanup()
+
+
+def _person_fields(person: dict) -> dict:
+    return {k: person[k] for k in ("id", "name", "phone", "id_number")}
+
+
+def _quote_fields(decision: dict) -> dict:
+    return {k: decision.get(k) for k in ("months_to_pay", "total", "pay_by")}
+
+
+def _load(spool: Path) -> dict:
+    return json.loads(spool.with_suffix(".json").read_text(encoding="utf-8"))
 
 
 def _stop_from(db, person_id: int, today: date) -> str | None:

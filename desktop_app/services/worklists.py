@@ -90,7 +90,15 @@ def _where(filters: Filters, person: str = "p") -> tuple[str, dict]:
 
 def counts(session: Session, today: date, filters: Filters = Filters()) -> dict[str, int]:
     """How many people each list has today (refresh the outlooks first: `outlook.pending`)."""
-    return {kind: len(rows) for kind, rows in _all(session, today, filters, priced=False).items()}
+    return {kind: len(rows) for kind, rows in _all(session, today, filters, price=None).items()}
+
+
+def day(session: Session, today: date, kind: str, filters: Filters = Filters()) -> tuple[dict[str, int], list[WorkRow]]:
+    """What 今日待办 shows, in one pass: every list's count and the rows of `kind` (with amounts, sorted by when)."""
+    if kind not in KINDS:
+        raise InputError("kind", "未知的待办清单")
+    lists = _all(session, today, filters, price=kind)
+    return {k: len(v) for k, v in lists.items()}, sort_rows(lists[kind])
 
 
 def worklist(session: Session, kind: str, today: date, filters: Filters = Filters(),
@@ -99,7 +107,7 @@ def worklist(session: Session, kind: str, today: date, filters: Filters = Filter
     "operator"); the amount due today is filled in for the lists that ask for payment."""
     if kind not in KINDS:
         raise InputError("kind", "未知的待办清单")
-    rows = _all(session, today, filters, priced=kind in PRICED, only=kind)[kind]
+    rows = _all(session, today, filters, price=kind, only=kind)[kind]
     return sort_rows(rows, sort, descending)
 
 
@@ -112,7 +120,7 @@ def sort_rows(rows: list[WorkRow], sort: str = "by_when", descending: bool = Fal
     return sorted(rows, key=keys[sort], reverse=descending)
 
 
-def _all(session: Session, today: date, filters: Filters, priced: bool, only: str | None = None) -> dict:
+def _all(session: Session, today: date, filters: Filters, price: str | None, only: str | None = None) -> dict:
     require(session, "read")
     _check(filters)
     p = outlook.today_index(today)
@@ -171,10 +179,8 @@ def _all(session: Session, today: date, filters: Filters, priced: bool, only: st
             out["transfer_open"].append(row)
     if "receipts_missing" in wanted:
         out["receipts_missing"] = _receipts(session, filters, person_row, people_sql)
-    if priced:
-        for kind in PRICED:
-            if kind in wanted:
-                _amounts(session, out[kind], today)
+    if price in PRICED:
+        _amounts(session, out[price], today)
     return out
 
 

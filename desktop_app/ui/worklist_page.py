@@ -34,9 +34,7 @@ def load_lists(data_path, operator_session, today: date, filters: worklists.Filt
         session = replace(operator_session, db=db, instance_lock=None)
         if outlook.pending(session, today):
             outlook.refresh(session, today, progress=progress, cancel=cancel)
-        counts = worklists.counts(session, today, filters)
-        rows = worklists.worklist(session, kind, today, filters)
-        return counts, rows
+        return worklists.day(session, today, kind, filters)
     finally:
         db.close()
 
