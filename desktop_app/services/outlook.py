@@ -29,7 +29,6 @@ from desktop_app.store.outlook import (ARREARS, BENEFITS, FLAG_BASE, PAY_BY_WIDT
                                        STOP_NEXT, WAITING_ENDS, index_month, month_index)
 
 CHUNK = 400              # people decided and saved per transaction
-AT_ONCE = 300            # stale people a list refreshes on the spot; more go to the background with progress
 RETIREMENT_WINDOW = 24   # months before the statutory retirement month from which the years missing are kept
 FOREVER = 10 ** 6        # valid_to of a settled outlook
 _SPAN = ledger_store._SPAN
@@ -70,16 +69,6 @@ def refresh(session: Session, today: date, progress: Callable[[int, int], None] 
         if progress is not None:
             progress(done, total)
     return done
-
-
-def refresh_small(session: Session, today: date) -> int:
-    """Refresh on the spot when only a few people need it (after the counter's own writes); the number still
-    needing it after (0, or all of them when there were more than AT_ONCE: the caller runs `refresh` with progress)."""
-    waiting = pending(session, today)
-    if 0 < waiting <= AT_ONCE:
-        refresh(session, today)
-        return pending(session, today)
-    return waiting
 
 
 def _people(db, ids: list[int]) -> dict[int, dict]:
@@ -261,6 +250,3 @@ def _retirement(session: Session, person: dict, today: date, base: int) -> dict:
             out["retirement_note"] = "缴费年限未能计算：" + error.message
     return out
 
-
-def month_of(index: int) -> str:
-    return index_month(index)
