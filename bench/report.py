@@ -66,7 +66,7 @@ def summary(meta: dict, starts: list[dict], raw: dict, app: dict, db_mb: float) 
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                    f"SQLite {__import__('sqlite3').sqlite_version}",
     }
-    for key in ("worklist_runs_s", "worklist_counts", "report_range_s", "batch_notices", "batch_s",
+    for key in ("worklist_runs_s", "worklist_refresh_before_s", "worklist_counts", "report_range_s", "batch_notices", "batch_s",
                 "batch_ui_stall_ms", "outlook_refresh_after_import_s"):
         if key in app:
             details[key] = app[key]

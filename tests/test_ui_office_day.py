@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.services import outlook, worklists
+from desktop_app.services import worklists
 from desktop_app.services.session import open_session
 from tests.notice_samples.poppler import poppler
 

@@ -26,7 +26,7 @@ from desktop_app.store import ledger as ledger_store
 from desktop_app.store import outlook as store
 from desktop_app.store.db import atomic
 from desktop_app.store.outlook import (ARREARS, BENEFITS, FLAG_BASE, PAY_BY_WIDTH, QUARTER_DUE, RECENT_LAPSE,
-                                       STOP_NEXT, WAITING_ENDS, index_month, month_index)
+                                       STOP_NEXT, WAITING_ENDS, month_index)
 
 CHUNK = 400              # people decided and saved per transaction
 RETIREMENT_WINDOW = 24   # months before the statutory retirement month from which the years missing are kept
