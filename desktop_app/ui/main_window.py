@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:
+        self.worklist_page.stop()
         if self._settings is not None:
             self._settings.setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

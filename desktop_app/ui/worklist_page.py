@@ -286,6 +286,12 @@ class WorklistPage(QWidget):
         if self.task is not None:
             self.task.cancel.set()
 
+    def stop(self) -> None:
+        """The window closes: a refresh stops after its chunk (what it saved stays, correct)."""
+        self._again = False
+        if self.task is not None and self.task.running:
+            self.task.stop(10)
+
     def _sort_by(self, column: int) -> None:
         header = self.view.horizontalHeader()
         order = header.sortIndicatorOrder() if header.sortIndicatorSection() == column else Qt.SortOrder.AscendingOrder
