@@ -52,7 +52,9 @@ def reminder_content(notice: dict) -> Content:
         key.append(f"逾期未缴的，自{fmt.month(stop)}起暂停享受职工医保待遇，补缴后按规定恢复。")
     paragraphs = [f"经核查，截至{fmt.day(pay_on)}，您{fmt.month_list(months)}的职工基本医疗保险费尚未缴纳。"
                   f"{according_to(d)}，现提醒您按时缴费，明细如下。"]
-    closing, citations = _closing(notice, [])
+    extra = [f"上列滞纳金按{fmt.day(pay_on)}缴纳计算，滞纳金按日{fmt.percent(d['late_fee_daily_rate'])}计至缴费当日，"
+             "实际金额以缴费当日计算为准。"] if late else []
+    closing, citations = _closing(notice, extra)
     return Content(TITLES["payment_reminder"], paragraphs, [], closing, citations, key_facts=key,
                    arithmetic=arithmetic)
 
