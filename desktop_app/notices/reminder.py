@@ -44,9 +44,9 @@ def reminder_content(notice: dict) -> Content:
         raise not_applicable("该参保人本月没有应缴未缴的月份，无需出具缴费提醒。")
     stop = notice.get("stop_from")
     pay_on = d.get("pay_on") or d["date"]
-    due_by = notice.get("due_by") or fmt.last_day(pay_on[:7])
+    due_by = fmt.day(notice["due_by"]) if notice.get("due_by") else fmt.last_day(pay_on[:7])
     arithmetic, late = _lines(d)
-    key = [f"请于{fmt.day(due_by)}前（含当日）缴纳{fmt.month_list(months)}的职工基本医疗保险费"
+    key = [f"请于{due_by}前（含当日）缴纳{fmt.month_list(months)}的职工基本医疗保险费"
            f"{fmt.money(d['total'])}" + (f"（含滞纳金{fmt.money(late)}）。" if late else "。")]
     if stop:
         key.append(f"逾期未缴的，自{fmt.month(stop)}起暂停享受职工医保待遇，补缴后按规定恢复。")

@@ -151,6 +151,7 @@ def decide_chunk(session: Session, chunk: list[tuple[int, int | None]], today: d
         if person is None:
             continue
         row = {"person_id": person_id, "read_stale": read_stale, "base_index": base,
+               "jurisdiction": person["jurisdiction"], "category": person["category"], "operator": person["operator"],
                "first_index": month_index(person["first_month"]), "refreshed_at": stamp,
                "transfer_open": transfers.get(person_id)}
         rows = ledgers[person_id]

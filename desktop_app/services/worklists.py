@@ -121,66 +121,78 @@ def sort_rows(rows: list[WorkRow], sort: str = "by_when", descending: bool = Fal
 
 
 def _all(session: Session, today: date, filters: Filters, price: str | None, only: str | None = None) -> dict:
+    """Every wanted list's rows: the counts of all of them in one pass over the outlooks' scan index, the rows
+    themselves described only for `price` (the list shown) or `only`; other lists' rows carry their person id."""
     require(session, "read")
     _check(filters)
+    db = session.db
     p = outlook.today_index(today)
-    where, args = _where(filters)
+    where, args = _where(filters, "o")
     if filters.operator:
-        where += " AND p.operator = :op"
+        where += " AND o.operator = :op"
         args["op"] = filters.operator
     out: dict[str, list[WorkRow]] = {k: [] for k in KINDS}
-    full = may(session, "list_id_numbers")
-    people_sql = "p.id, p.name, p.id_number, p.phone, p.jurisdiction, p.category, p.operator"
-
-    def person_row(r) -> WorkRow:
-        number = r[2] if full else mask_id_number(r[2])
-        return WorkRow(r[0], r[1], number, r[3], r[4], r[5], r[6], "", None, "")
-
     wanted = [only] if only else list(KINDS)
+    shown = only or price
+    found: dict[str, list[tuple[int, str, str]]] = {k: [] for k in KINDS}   # kind -> (person id, extra, schedule)
     flag_kinds = [k for k in wanted if k in FLAG_KINDS]
     if flag_kinds:
         mask = sum(FLAG_KINDS[k] for k in flag_kinds)
-        sql = (f"SELECT {people_sql}, {FLAGS_AT} AS f, {at('seq_pay_by', PAY_BY_WIDTH)}, o.schedule"
-               f" FROM person_outlook o JOIN people p ON p.id = o.person_id WHERE {USABLE}"
-               f" AND ({FLAGS_AT} & {mask}) <> 0{where}")
+        sql = (f"SELECT o.person_id, {FLAGS_AT} AS f, {at('seq_pay_by', PAY_BY_WIDTH)}"
+               f" FROM person_outlook o INDEXED BY idx_person_outlook_scan WHERE {USABLE}"
+               f" AND (f & {mask}) <> 0{where}")
         limit = (today + timedelta(days=filters.days)).strftime("%Y%m%d")
-        month = index_month(p)
-        for r in session.db.execute(sql, {"p": p, **args}):
-            flags, pay_by, schedule = r[7], r[8], r[9]
+        for person_id, flags, pay_by in db.execute(sql, {"p": p, **args}):
             for kind in flag_kinds:
-                if not flags & FLAG_KINDS[kind]:
-                    continue
-                if kind == "arrears_closing" and pay_by > limit:
-                    continue
-                out[kind].append(_describe(kind, person_row(r), month, pay_by, schedule))
+                if flags & FLAG_KINDS[kind] and not (kind == "arrears_closing" and pay_by > limit):
+                    found[kind].append((person_id, pay_by))
     if "retirement_soon" in wanted:
-        now = index_month(p)
-        last = index_month(p + RETIREMENT_AHEAD - 1)
-        sql = (f"SELECT {people_sql}, o.retirement_month, o.retirement_month_alt, o.retirement_note,"
-               f" o.shortfall_months FROM person_outlook o JOIN people p ON p.id = o.person_id"
-               f" WHERE o.stale = 0 AND p.status = 'active' AND (o.retirement_month BETWEEN :a AND :b"
-               f" OR o.retirement_month_alt BETWEEN :a AND :b){where}")
-        for r in session.db.execute(sql, {"a": now, "b": last, **args}):
-            row = person_row(r)
-            month = r[7] if now <= r[7] <= last else r[8]
-            shortfall = r[10]
-            row.what = (f"{zh_month(month)}达到法定退休年龄" + ("（按原50周岁）" if month != r[7] else ""))
-            row.by_when, row.by_when_text = month_date(month), zh_month(month)
-            row.months = [month]
-            row.detail = ("尚差缴费年限" + _years(shortfall) if shortfall else
-                          "已满足最低缴费年限" if shortfall == 0 else (r[9] or ""))
-            out["retirement_soon"].append(row)
+        a, b = index_month(p), index_month(p + RETIREMENT_AHEAD - 1)
+        sql = ("SELECT o.person_id, o.retirement_month, o.retirement_month_alt, o.retirement_note, o.shortfall_months"
+               " FROM person_outlook o JOIN people p ON p.id = o.person_id WHERE o.stale = 0 AND p.status = 'active'"
+               " AND o.{col} BETWEEN :a AND :b" + where)
+        seen = set()
+        for col in ("retirement_month", "retirement_month_alt"):
+            for r in db.execute(sql.format(col=col), {"a": a, "b": b, **args}):
+                if r[0] not in seen:
+                    seen.add(r[0])
+                    found["retirement_soon"].append((r[0], r[1:]))
     if "transfer_open" in wanted:
-        sql = (f"SELECT {people_sql}, o.transfer_open FROM person_outlook o JOIN people p ON p.id = o.person_id"
-               f" WHERE o.stale = 0 AND o.transfer_open IS NOT NULL{where}")
-        for r in session.db.execute(sql, args):
-            row = person_row(r)
-            row.what = r[7]
-            out["transfer_open"].append(row)
+        for r in db.execute("SELECT o.person_id, o.transfer_open FROM person_outlook o WHERE o.stale = 0"
+                            " AND o.transfer_open IS NOT NULL" + where, args):
+            found["transfer_open"].append((r[0], r[1]))
     if "receipts_missing" in wanted:
-        out["receipts_missing"] = _receipts(session, filters, person_row, people_sql)
+        out["receipts_missing"] = _receipts(session, filters)
+    for kind in KINDS:
+        if kind == "receipts_missing":
+            continue
+        if kind != shown:
+            out[kind] = [_bare(person_id) for person_id, _ in found[kind]]
+            continue
+        people = _people_rows(session, [person_id for person_id, _ in found[kind]])
+        out[kind] = [_describe(kind, people[person_id], p, extra) for person_id, extra in found[kind]
+                     if person_id in people]
     if price in PRICED:
         _amounts(session, out[price], today)
+    return out
+
+
+def _bare(person_id: int) -> WorkRow:
+    return WorkRow(person_id, "", "", "", "", "", "", "", None, "")
+
+
+def _people_rows(session: Session, ids: list[int]) -> dict[int, tuple[WorkRow, str]]:
+    """The listed people's names, numbers (masked by role) and phones, with their outlook's schedule."""
+    full = may(session, "list_id_numbers")
+    out = {}
+    for start in range(0, len(ids), 900):
+        part = ids[start:start + 900]
+        marks = ", ".join("?" * len(part))
+        for r in session.db.execute(
+                "SELECT p.id, p.name, p.id_number, p.phone, p.jurisdiction, p.category, p.operator, o.schedule"
+                f" FROM people p JOIN person_outlook o ON o.person_id = p.id WHERE p.id IN ({marks})", part):
+            number = r[2] if full else mask_id_number(r[2])
+            out[r[0]] = (WorkRow(r[0], r[1], number, r[3], r[4], r[5], r[6], "", None, ""), r[7])
     return out
 
 
@@ -197,18 +209,20 @@ def _span(months: list[str]) -> str:
     return f"{zh_month(months[0])}至{zh_month(months[-1])}（{len(months)}个月）"
 
 
-def _describe(kind: str, row: WorkRow, month: str, pay_by: str, schedule: str) -> WorkRow:
-    row = replace(row)
+def _describe(kind: str, person: tuple[WorkRow, str], p: int, extra) -> WorkRow:
+    row, schedule = replace(person[0]), person[1]
+    month = index_month(p)
     plan = json.loads(schedule)
     entry = plan.get("months", {}).get(month) or {}
     here = month_date(month)
     if kind == "arrears_closing":
+        pay_by = extra
         day = date(int(pay_by[:4]), int(pay_by[4:6]), int(pay_by[6:]))
-        row.months = list(entry.get("arrears") or [])
-        row.what = f"欠缴{_span(row.months)}"
+        arrears = list(entry.get("arrears") or [])
+        row.what = f"欠缴{_span(arrears)}"
         row.by_when, row.by_when_text = day, f"{day.year}年{day.month}月{day.day}日前缴清"
         row.detail = "逾期转为中断，重新缴费须设等待期"
-        row.months = sorted(set(row.months) | set(entry.get("due_now") or []))
+        row.months = sorted(set(arrears) | set(entry.get("due_now") or []))
     elif kind == "stop_next_month":
         row.months = sorted(set(entry.get("arrears") or []) | set(entry.get("due_now") or []))
         row.what = f"应缴{_span(row.months)}" if row.months else "本月应缴未缴"
@@ -231,11 +245,28 @@ def _describe(kind: str, row: WorkRow, month: str, pay_by: str, schedule: str) -
         row.what = f"本季度应缴{_span(row.months)}"
         end = add_months(here, 1) - timedelta(days=1)
         row.by_when, row.by_when_text = end, f"{end.month}月{end.day}日前缴清"
+    elif kind == "retirement_soon":
+        main, alt, note, shortfall = extra
+        now, last = month, index_month(p + RETIREMENT_AHEAD - 1)
+        chosen = main if now <= main <= last else alt
+        row.what = f"{zh_month(chosen)}达到法定退休年龄" + ("（按原50周岁）" if chosen != main else "")
+        row.by_when, row.by_when_text = month_date(chosen), zh_month(chosen)
+        row.months = [chosen]
+        row.detail = ("尚差缴费年限" + _years(shortfall) if shortfall else
+                      "已满足最低缴费年限" if shortfall == 0 else (note or ""))
+    elif kind == "transfer_open":
+        row.what = extra
     return row
 
 
-def _receipts(session: Session, filters: Filters, person_row, people_sql: str) -> list[WorkRow]:
+def _receipts(session: Session, filters: Filters) -> list[WorkRow]:
     from desktop_app.notices.titles import TITLES
+
+    full = may(session, "list_id_numbers")
+    people_sql = "p.id, p.name, p.id_number, p.phone, p.jurisdiction, p.category, p.operator"
+
+    def person_row(r) -> WorkRow:
+        return WorkRow(r[0], r[1], r[2] if full else mask_id_number(r[2]), r[3], r[4], r[5], r[6], "", None, "")
 
     where, args = _where(filters)
     if filters.operator:

@@ -402,6 +402,9 @@ def m009_worklists(db: Database) -> None:
         """CREATE TABLE person_outlook (
             person_id INTEGER PRIMARY KEY REFERENCES people (id),
             stale INTEGER NOT NULL DEFAULT 1,  -- 0: up to date; each write adds 1 (a refresh saves only if unchanged)
+            jurisdiction TEXT,                 -- the person's, for the lists' filters without reading people
+            category TEXT,
+            operator TEXT,
             base_index INTEGER,
             first_index INTEGER,
             valid_to INTEGER,
@@ -421,6 +424,14 @@ def m009_worklists(db: Database) -> None:
             refreshed_at TEXT
         )""",
         "CREATE INDEX idx_person_outlook_stale ON person_outlook (stale) WHERE stale > 0",
+        # the lists' one pass reads this index alone (200,000 short entries), never the wide rows
+        """CREATE INDEX idx_person_outlook_scan ON person_outlook (valid_to, base_index, stale, error, jurisdiction,
+            category, operator, seq_flags, seq_pay_by)""",
+        "CREATE INDEX idx_person_outlook_base ON person_outlook (base_index)",
+        "CREATE INDEX idx_person_outlook_retirement ON person_outlook (retirement_month)",
+        "CREATE INDEX idx_person_outlook_retirement_alt ON person_outlook (retirement_month_alt)"
+        " WHERE retirement_month_alt IS NOT NULL",
+        "CREATE INDEX idx_person_outlook_transfer ON person_outlook (transfer_open) WHERE transfer_open IS NOT NULL",
         # A batch of reminders takes its serial numbers before rendering, so the counter can go on issuing.
         """CREATE TABLE notice_serial_blocks (
             id INTEGER PRIMARY KEY,

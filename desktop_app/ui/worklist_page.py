@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
@@ -22,6 +22,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.ui.tab_base import compact_rows
 from desktop_app.ui.table_model import RowsModel
 from desktop_app.ui.worker import Task
+
+FIRST_LOAD_MS = 800
 
 
 def load_lists(data_path, operator_session, today: date, filters: worklists.Filters, kind: str, progress, cancel):
@@ -210,7 +212,9 @@ class WorklistPage(QWidget):
         super().showEvent(event)
         if not self.loaded:
             self.loaded = True
-            self.reload()
+            self.status.setText("正在读取待办清单…")
+            # a moment after the window shows, so its first paint and the start-up work go first
+            QTimer.singleShot(FIRST_LOAD_MS, self.reload)
 
     def reload(self, *_) -> None:
         if self.task is not None and self.task.running:
