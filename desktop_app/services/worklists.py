@@ -111,6 +111,13 @@ def worklist(session: Session, kind: str, today: date, filters: Filters = Filter
     return sort_rows(rows, sort, descending)
 
 
+def operators(session: Session) -> list[str]:
+    """Who enrolled the people on the lists (the 经办人 filter), from the outlooks' index."""
+    require(session, "read")
+    return [r[0] for r in session.db.execute("SELECT DISTINCT operator FROM person_outlook WHERE operator IS NOT NULL"
+                                             " ORDER BY operator LIMIT 200")]
+
+
 def sort_rows(rows: list[WorkRow], sort: str = "by_when", descending: bool = False) -> list[WorkRow]:
     keys = {"by_when": lambda r: (r.by_when or date.max, r.name), "amount": lambda r: (r.amount or Decimal(0), r.name),
             "name": lambda r: (r.name, r.person_id), "jurisdiction": lambda r: (r.jurisdiction, r.name),

@@ -36,7 +36,8 @@ def load_lists(data_path, operator_session, today: date, filters: worklists.Filt
         session = replace(operator_session, db=db, instance_lock=None)
         if outlook.pending(session, today):
             outlook.refresh(session, today, progress=progress, cancel=cancel)
-        return worklists.day(session, today, kind, filters)
+        counts, rows = worklists.day(session, today, kind, filters)
+        return counts, rows, worklists.operators(session)
     finally:
         db.close()
 
@@ -222,7 +223,6 @@ class WorklistPage(QWidget):
             return
         self._again = False
         self._title()
-        self._fill_operators()
         kind, filters, today = self.kind, self.filters(), self.clock()
         operator = replace(self.session, db=None, instance_lock=None)
         self.status.setText("正在读取待办清单…")
@@ -233,11 +233,11 @@ class WorklistPage(QWidget):
         self.task.failed.connect(self._failed)
         self.task.start()
 
-    def _fill_operators(self) -> None:
+    def _fill_operators(self, names: list[str]) -> None:
         if self.operator_combo.count() > 1:
             return
         self.operator_combo.blockSignals(True)
-        for (name,) in self.session.db.execute("SELECT DISTINCT operator FROM people ORDER BY operator LIMIT 200"):
+        for name in names:
             self.operator_combo.addItem(name, name)
         self.operator_combo.blockSignals(False)
 
@@ -256,7 +256,8 @@ class WorklistPage(QWidget):
             self.reload()
 
     def _loaded(self, kind: str, result) -> None:
-        counts, rows = result
+        counts, rows, operators = result
+        self._fill_operators(operators)
         self.counts = counts
         for i in range(self.lists.count()):
             item = self.lists.item(i)
