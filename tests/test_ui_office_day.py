@@ -35,7 +35,7 @@ def demo_window(qtbot, qapp, demo_db_path):
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: bool(w.worklist_page.counts), timeout=30000)
+    qtbot.waitUntil(lambda: bool(w.worklist_page.counts) and not w.worklist_page.busy, timeout=30000)
     yield w
     w.close()
     session.close()
@@ -60,7 +60,7 @@ def pick_list(qtbot, page, kind: str) -> None:
     for i in range(page.lists.count()):
         if page.lists.item(i).data(Qt.ItemDataRole.UserRole) == kind:
             page.lists.setCurrentRow(i)
-    qtbot.waitUntil(lambda: page.model.kind == kind and not page.task.running, timeout=30000)
+    qtbot.waitUntil(lambda: page.model.kind == kind and not page.busy, timeout=30000)
 
 
 def test_the_window_opens_on_the_days_lists_and_a_double_click_opens_the_person(qtbot, demo_window, shots, tmp_path):
@@ -97,7 +97,7 @@ def test_the_jurisdiction_filter_empties_another_offices_lists(qtbot, demo_windo
     pick_list(qtbot, page, "stop_next_month")
     assert page.model.rowCount()
     page.jurisdiction_combo.setCurrentIndex(page.jurisdiction_combo.findData("jiangsu"))
-    qtbot.waitUntil(lambda: not page.task.running and page.model.rowCount() == 0, timeout=30000)
+    qtbot.waitUntil(lambda: not page.busy and page.model.rowCount() == 0, timeout=30000)
 
 
 def test_a_batch_of_reminders_from_the_list_with_progress(qtbot, demo_window, shots, tmp_path):
@@ -105,7 +105,7 @@ def test_a_batch_of_reminders_from_the_list_with_progress(qtbot, demo_window, sh
     pick_list(qtbot, page, "arrears_closing")
     page.days_spin.setValue(90)
     page.reload()
-    qtbot.waitUntil(lambda: not page.task.running, timeout=30000)
+    qtbot.waitUntil(lambda: not page.busy, timeout=30000)
     rows = list(page.model.rows)
     page.batch_button.click()
     dialog = demo_window.batch_dialog

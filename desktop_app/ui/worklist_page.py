@@ -91,6 +91,8 @@ class WorklistPage(QWidget):
         self.task: Task | None = None
         self.counts: dict[str, int] = {}
         self.loaded = False
+        self._pending = False
+        self._again = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -217,11 +219,17 @@ class WorklistPage(QWidget):
             # a moment after the window shows, so its first paint and the start-up work go first
             QTimer.singleShot(FIRST_LOAD_MS, self.reload)
 
+    @property
+    def busy(self) -> bool:
+        """A read is under way or its result not shown yet."""
+        return self._pending
+
     def reload(self, *_) -> None:
-        if self.task is not None and self.task.running:
+        if self._pending:
             self._again = True
             return
         self._again = False
+        self._pending = True
         self._title()
         kind, filters, today = self.kind, self.filters(), self.clock()
         operator = replace(self.session, db=None, instance_lock=None)
@@ -250,9 +258,10 @@ class WorklistPage(QWidget):
             self.status.setText(f"正在更新 {total:,} 人的待遇状态（缴费记录有变化）…")
 
     def _end_task(self) -> None:
+        self._pending = False
         self.progress.hide()
         self.cancel_button.hide()
-        if getattr(self, "_again", False):
+        if self._again:
             self.reload()
 
     def _loaded(self, kind: str, result) -> None:
