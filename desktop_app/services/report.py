@@ -3,7 +3,9 @@
 People insured at the end of the range by jurisdiction, category and mode; new, lapsed, resumed, transferred in and
 out, retired in the range; contributions by source (费款所属期 in the range) with late fees; people in each benefit
 state at the end of the range. States, lapses and resumptions are each person's timeline as the outlook holds it
-(services/outlook.py: refreshed first); the rest is read from the ledger and the saved decisions.
+(services/outlook.py: refreshed first): a month from the outlook's day on as seen in that month, an earlier month as
+the timeline showed it that day (the day of the person's last write, or of the last refresh); the rest is read from
+the ledger and the saved decisions.
 """
 
 from __future__ import annotations
