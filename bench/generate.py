@@ -21,7 +21,7 @@ from desktop_app.store.audit import GENESIS, canonical, entry_hash
 OPERATOR = "性能测试员"
 OFFICE = ("xinyang", "信阳市医疗保障局（性能测试·示例）")
 CHUNK = 2000
-GENERATOR_VERSION = 4   # 3: each person's outlook decided as of AS_OF (the worklists and the report read it); 4: its scan index
+GENERATOR_VERSION = 5   # 3: each person's outlook decided as of AS_OF (the worklists and the report read it); 4: its scan index; 5: import marks
 SAMPLES = 200  # people spread over the file whom the measurements look up and open
 
 

@@ -92,13 +92,25 @@ def test_the_generated_county_lists_agree_with_each_persons_timeline(tmp_path):
     from bench.generate import build
 
     path = tmp_path / "county.sqlite3"
-    meta = build(path, people=260, seed=11, import_rows=10, log=lambda _: None)
+    meta = build(path, people=260, seed=11, import_rows=400, log=lambda _: None)
     session = open_session(path, operator="测试员")
     try:
         as_of = date.fromisoformat(meta["as_of"])
         sizes = check_day(session, as_of, days=62)
         assert sum(sizes[k] for k in FLAGGED) > 10, sizes
         check_day(session, add_months(as_of, 2).replace(day=20))
+        # the tax bureau's next file: its people are marked in one append, decided again before the lists are read
+        from desktop_app.services.tax_import import import_tax_file
+
+        today = date.fromisoformat(meta["import_today"])
+        done = import_tax_file(session, path.with_name(meta["tax_file"]), today, dry_run=False)
+        assert done.imported == meta["import_rows"]
+        marked = session.db.execute("SELECT count(*) FROM outlook_marks").fetchone()[0]
+        assert marked == session.db.execute("SELECT count(DISTINCT person_id) FROM ledger WHERE import_id = ?",
+                                            [done.import_id]).fetchone()[0] > 0
+        assert outlook.pending(session, today) >= marked
+        check_day(session, today)
+        assert session.db.execute("SELECT count(*) FROM outlook_marks").fetchone()[0] == 0
     finally:
         session.close()
 

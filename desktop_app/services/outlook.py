@@ -52,6 +52,7 @@ def refresh(session: Session, today: date, progress: Callable[[int, int], None] 
     """Decide the outlook of everyone who needs it for `today` (at most `limit` people), CHUNK people per
     transaction; returns how many were decided. Cancel stops between chunks (Cancelled)."""
     db = session.db
+    store.fold_marks(db, atomic)
     todo = store.needing_refresh(db, today_index(today), limit)
     params = {j: office_parameters(session, j) for j in JURISDICTIONS}
     cache: dict[str, dict | InputError] = {}

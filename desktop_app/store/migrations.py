@@ -424,6 +424,8 @@ def m009_worklists(db: Database) -> None:
             refreshed_at TEXT
         )""",
         "CREATE INDEX idx_person_outlook_stale ON person_outlook (stale) WHERE stale > 0",
+        # a tax import marks its people here (one append), folded into person_outlook.stale before the next refresh
+        "CREATE TABLE outlook_marks (person_id INTEGER PRIMARY KEY)",
         # the lists' one pass reads this index alone (200,000 short entries), never the wide rows
         """CREATE INDEX idx_person_outlook_scan ON person_outlook (valid_to, base_index, stale, error, jurisdiction,
             category, operator, seq_flags, seq_pay_by)""",

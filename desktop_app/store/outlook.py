@@ -53,9 +53,28 @@ def mark_stale(db: Database, person_ids: Iterable[int]) -> None:
 
 
 def mark_stale_from(db: Database, select_person_ids: str) -> None:
-    """Bulk form: every person id the SELECT gives (the tax import's rows)."""
-    db.execute(f"INSERT INTO person_outlook (person_id, stale) SELECT person_id, 1 FROM ({select_person_ids}) WHERE true"
-               " ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1")
+    """Bulk form for the tax import's people: appended to outlook_marks (updating 200,000 indexed outlook rows in the
+    import's transaction would cost it seconds); fold_marks moves them onto the rows before the next refresh."""
+    db.execute(f"INSERT OR IGNORE INTO outlook_marks (person_id) SELECT person_id FROM ({select_person_ids})"
+               " ORDER BY person_id")
+
+
+FOLD_STEP = 20_000   # person ids per transaction when folding marks (each a second or less on a county file)
+
+
+def fold_marks(db: Database, atomic) -> int:
+    """Mark stale every outlook whose person a tax import marked, in short transactions; returns how many."""
+    done = 0
+    while True:
+        row = db.execute("SELECT min(person_id), max(person_id) FROM (SELECT person_id FROM outlook_marks"
+                         f" ORDER BY person_id LIMIT {FOLD_STEP})").fetchone()
+        if row[0] is None:
+            return done
+        with atomic(db):
+            db.execute("INSERT INTO person_outlook (person_id, stale) SELECT person_id, 1 FROM outlook_marks"
+                       " WHERE person_id BETWEEN ? AND ? ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1",
+                       [row[0], row[1]])
+            done += db.execute("DELETE FROM outlook_marks WHERE person_id BETWEEN ? AND ?", row).rowcount
 
 
 def needing_refresh(db: Database, p: int, limit: int | None = None) -> list[tuple[int, int | None]]:
@@ -76,7 +95,7 @@ def count_needing_refresh(db: Database, p: int) -> int:
     m009 or the benchmark's generator has none), and rows stale, decided for a later month or too short."""
     missing = db.execute("SELECT count(*) FROM people").fetchone()[0] - \
         db.execute("SELECT count(*) FROM person_outlook").fetchone()[0]
-    return max(missing, 0) + db.execute(
+    return max(missing, 0) + db.execute("SELECT count(*) FROM outlook_marks").fetchone()[0] + db.execute(
         "SELECT count(*) FROM person_outlook WHERE stale > 0 OR valid_to < :p OR base_index > :p",
         {"p": p}).fetchone()[0]
 
