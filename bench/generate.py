@@ -22,7 +22,7 @@ from desktop_app.store.initials import initials
 OPERATOR = "性能测试员"
 OFFICE = ("xinyang", "信阳市医疗保障局（性能测试·示例）")
 CHUNK = 2000
-GENERATOR_VERSION = 3   # 3: people_initials (m009)
+GENERATOR_VERSION = 6   # 3: people_initials (m010); 4-5: each person's outlook as of AS_OF, its scan index, import marks (m011); 6: both
 SAMPLES = 200  # people spread over the file whom the measurements look up and open
 
 
@@ -263,12 +263,32 @@ def build(path: Path, people: int, seed: int, import_rows: int, log=print) -> di
     written = write_tax_file(tax_file, pending, writer, import_rows, random.Random(seed + 1))
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
+    outlook_s = build_outlooks(tmp, log)
     tmp.rename(path)
     meta = {"people": people, "seed": seed, "ledger_rows": ledger_rows, "import_rows": written,
             "as_of": AS_OF.isoformat(), "import_today": IMPORT_TODAY.isoformat(), "samples": samples,
-            "tax_file": tax_file.name, "build_s": round(time.perf_counter() - started, 1)}
+            "tax_file": tax_file.name, "build_s": round(time.perf_counter() - started, 1), "outlook_s": outlook_s}
     path.with_name(path.stem + ".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return meta
+
+
+def build_outlooks(path: Path, log=print) -> float:
+    """Every person's outlook as of AS_OF through the application's own refresh (services/outlook.py), as a file
+    that has been in use has them; returns the seconds it took."""
+    from desktop_app.services import outlook
+    from desktop_app.services.session import open_trusted_session
+
+    started = time.perf_counter()
+    session = open_trusted_session(path, operator=OPERATOR, clock=lambda: datetime.combine(AS_OF, dtime(18)), check=False)
+    try:
+        def progress(done, total):
+            if done and done % 20000 < outlook.CHUNK:
+                log(f"  outlooks: {done:,} of {total:,}, {time.perf_counter() - started:.0f} s")
+
+        outlook.refresh(session, AS_OF, progress=progress)
+    finally:
+        session.close()
+    return round(time.perf_counter() - started, 1)
 
 
 def write_tax_file(path: Path, pending: list[tuple], writer: Writer, limit: int, rng: random.Random) -> int:

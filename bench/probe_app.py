@@ -113,6 +113,78 @@ def measure_notices(notices: list[dict]) -> list[float]:
     return times
 
 
+def measure_worklists(session, today: date, runs: int = 3) -> dict:
+    """What opening 今日待办 does (ui/worklist_page.load_lists): the outlooks checked, every list's count and the
+    first list with its amounts; the slowest of `runs`. First, untimed, the outlooks are brought to the file's date:
+    the start-up probes ran the real application on this copy at the machine's real date, and it re-decided the
+    outlooks it got to for that date (a refresh after writes is measured on its own: outlook_refresh_after_import_s)."""
+    from desktop_app.services import outlook, worklists
+
+    t0 = time.perf_counter()
+    outlook.refresh(session, today)
+    before = time.perf_counter() - t0
+    times, counts = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        if outlook.pending(session, today):
+            outlook.refresh(session, today)
+        counts, _ = worklists.day(session, today, "arrears_closing")
+        times.append(time.perf_counter() - t0)
+    return {"worklist_s": round(max(times), 3), "worklist_runs_s": [round(t, 3) for t in times],
+            "worklist_counts": counts, "worklist_refresh_before_s": round(before, 2)}
+
+
+def measure_report(session, today: date) -> dict:
+    from desktop_app.services.report import monthly_report
+
+    month = today.replace(day=1)
+    t0 = time.perf_counter()
+    monthly_report(session, month, month)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    monthly_report(session, date(month.year - 1, month.month, 1), month)
+    return {"report_s": round(one, 3), "report_range_s": round(time.perf_counter() - t0, 3)}
+
+
+def measure_batch(app, window, session, today: date, count: int = 1000) -> dict:
+    """1,000 催缴通知书 for the arrears list, run as the window runs it (ui/worker.Task, its own connection) while
+    the window's event loop goes on: notices per second, and the longest gap between 10 ms timer ticks meanwhile."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from desktop_app.notices.issue import render, render_batch
+    from desktop_app.services import reminders, worklists
+    from desktop_app.ui.worker import Task
+
+    rows = worklists.worklist(session, "arrears_closing", today, worklists.Filters(days=366))
+    ids = [r.person_id for r in rows][:count]
+    plan = reminders.plan_batch(session, "arrears_demand", ids, today)
+    state = {"last": time.perf_counter(), "stall": 0.0, "result": None}
+
+    def tick():
+        now = time.perf_counter()
+        state["stall"] = max(state["stall"], now - state["last"])
+        state["last"] = now
+
+    loop = QEventLoop()
+    task = Task("bench-batch", lambda progress, cancel: reminders.run_batch(plan, render, render_batch, progress,
+                                                                            cancel))
+    task.done.connect(lambda r: (state.__setitem__("result", r), loop.quit()))
+    task.failed.connect(lambda e: (state.__setitem__("result", e), loop.quit()))
+    ticker = QTimer()
+    ticker.timeout.connect(tick)
+    ticker.start(10)
+    t0 = time.perf_counter()
+    task.start()
+    loop.exec()
+    seconds = time.perf_counter() - t0
+    ticker.stop()
+    result = state["result"]
+    if isinstance(result, BaseException):
+        raise result
+    return {"batch_notice_per_s": round(len(result.serials) / seconds, 1), "batch_notices": len(result.serials),
+            "batch_s": round(seconds, 1), "batch_ui_stall_ms": round(state["stall"] * 1000, 1)}
+
+
 class StallWatch:
     """The window's longest stall: the longest gap between the ticks of a 10 ms timer on the window's thread,
     minus the 10 ms (issue 12: under 100 ms during any import)."""
@@ -235,9 +307,19 @@ def main(argv: list[str]) -> int:
     rss["opened"] = _rss()
     result["notice_ms"] = measure_notices(notices_to_render(session, meta["samples"], as_of))
     rss["notices"] = _rss()
+    result.update(measure_worklists(session, as_of))
+    result.update(measure_report(session, as_of))
+    rss["worklists_report"] = _rss()
+    result.update(measure_batch(app, window, session, as_of))
+    rss["batch"] = _rss()
     if args.import_csv:
         result["import"] = measure_import(app, session, args.import_csv, date.fromisoformat(meta["import_today"]))
         rss["import"] = _rss()
+        from desktop_app.services import outlook
+
+        t0 = time.perf_counter()
+        outlook.refresh(session, date.fromisoformat(meta["import_today"]))
+        result["outlook_refresh_after_import_s"] = round(time.perf_counter() - t0, 1)
     result["rss_mb"] = max([_rss(), *rss.values()])  # the import resets the peak (its own growth measured)
     result["rss_after_mb"] = rss
     window.close()

@@ -67,6 +67,9 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     from desktop_app.ui.policy_dialog import PolicyDialog
     from desktop_app.ui.status_dialog import StatusDialog
     from desktop_app.ui.transfer_tab import TransferOutDialog, TransferTab
+    from desktop_app.ui.batch_dialog import BatchDialog
+    from desktop_app.ui.daily_close_dialog import DailyCloseDialog
+    from desktop_app.ui.report_dialog import PeopleListDialog, ReportDialog
 
     form = EnrolmentForm("411502199001011237", "王建国", "13800000000", "信阳市", "freelancer", ["hukou"], False,
                          "pooling_only", None, date(2025, 6, 1))
@@ -94,6 +97,10 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
         "NoticesDialog": NoticesDialog(session, person_id),
         "OperatorsDialog": OperatorsDialog(session),
         "SettingsDialog": SettingsDialog(session, lambda: TODAY),
+        "BatchDialog": BatchDialog(session, "arrears_closing", [], lambda: TODAY),
+        "ReportDialog": ReportDialog(session, lambda: TODAY),
+        "PeopleListDialog": PeopleListDialog(session, "人员", [person_id]),
+        "DailyCloseDialog": DailyCloseDialog(session, lambda: TODAY),
     }
 
 

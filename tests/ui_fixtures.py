@@ -46,6 +46,9 @@ def window(qtbot, qapp, ui_session):
     w = MainWindow(ui_session, clock=lambda: TODAY)
     qtbot.addWidget(w)
     w.resize(1366, 768)
+    # The window opens on 今日待办 (tests/test_ui_office_day.py); these tests start at the counter tabs, as after the
+    # clerk opens a person or presses Ctrl+1..4.
+    w.show_tabs()
     w.show()
     qtbot.waitExposed(w)
     return w

@@ -5,13 +5,13 @@ from datetime import date
 from .errors import NoticeError
 from .titles import TITLES
 
-__all__ = ["KINDS", "TITLES", "NoticeError", "printed_citations", "render_notice"]
+__all__ = ["KINDS", "TITLES", "NoticeError", "printed_citations", "render_notice", "render_notices"]
 
 
 def __getattr__(name: str):
     # reportlab takes a sixth of the application's start-up to import: it loads with the first notice (issue 7).
     if name == "KINDS":
-        from . import lump_sum, mode_change, retirement, transfer, transfer_out, waiting_period
+        from . import lump_sum, mode_change, reminder, retirement, transfer, transfer_out, waiting_period
 
         kinds = {
             "waiting_period": waiting_period.content,
@@ -21,6 +21,8 @@ def __getattr__(name: str):
             "retirement": retirement.content,
             "mode_change": mode_change.content,
             "transfer_out": transfer_out.content,
+            "payment_reminder": reminder.reminder_content,
+            "arrears_demand": reminder.demand_content,
         }
         globals()["KINDS"] = kinds
         return kinds
@@ -39,6 +41,21 @@ def render_notice(notice: dict) -> bytes:
     content = __getattr__("KINDS")[notice["kind"]](notice)
     _check_confirmed(notice, content)
     return layout.render(notice, content)
+
+
+def render_notices(notices, title: str, pages: dict | None = None) -> bytes:
+    """One PDF of many notices to print at once, each laid out as its own archived PDF (a batch of reminders);
+    `notices` may be a generator: it is read once, as the pages are made."""
+    from . import layout
+
+    def items():
+        for notice in notices:
+            _check(notice)
+            content = __getattr__("KINDS")[notice["kind"]](notice)
+            _check_confirmed(notice, content)
+            yield notice, content
+
+    return layout.render_many(items(), title, pages)
 
 
 def printed_citations(notice: dict) -> list[str]:

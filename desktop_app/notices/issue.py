@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.notices import NoticeError, printed_citations, render_notice
+from desktop_app.notices import NoticeError, printed_citations, render_notice, render_notices
 from desktop_app.services import notices as archive
 from desktop_app.services.errors import InputError
 from desktop_app.services.session import Session
@@ -16,6 +16,14 @@ def render(notice: dict) -> bytes:
         field = error.field if error.field in ("kind", "replaces") or (error.field or "").startswith("parameters.") \
             else None
         raise InputError(field, error.message) from None
+
+
+def render_batch(notices, title: str, pages: dict | None = None) -> bytes:
+    """The print file of a batch (services.reminders.run_batch's render_many); pages: serial -> its own pages."""
+    try:
+        return render_notices(notices, title, pages)
+    except NoticeError as error:
+        raise InputError(None, error.message) from None
 
 
 def issue_notice(session: Session, person_id: int, kind: str, decision: dict | None, today: date,

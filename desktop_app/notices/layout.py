@@ -67,12 +67,116 @@ def render(notice: dict, content: Content) -> bytes:
     """The PDF bytes of one notice; the same notice and content always give the same bytes. Sizes step down
     until page 1 (with the 回执 at its foot) fits; the 计算依据 follows on its own page."""
     font()
-    chosen = STEPS[-1]
+    return _build(notice, content, _story(notice, content, _sizes(notice, content)))[0]
+
+
+def _sizes(notice: dict, content: Content) -> Sizes:
     for sizes in STEPS:
         if _height(_page_one(notice, content, sizes)) + Receipt.HEIGHT <= FRAME_HEIGHT - 1:
-            chosen = sizes
-            break
-    return _build(notice, content, _story(notice, content, chosen))[0]
+            return sizes
+    return STEPS[-1]
+
+
+class NoticeStart(Flowable):
+    """Marks where a notice begins in a batch's print file, so each page's footer names its own notice."""
+
+    def __init__(self, serial: str):
+        super().__init__()
+        self.serial = serial
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.notice_serial = self.serial
+
+
+class _LazyStory(list):
+    """The flowables of many notices made as the document needs them (reportlab takes them from the front and asks
+    the length each time): a batch of 1,000 notices never holds more than a few notices' flowables."""
+
+    def __init__(self, parts):
+        super().__init__()
+        self._parts = iter(parts)
+        self._more = True
+
+    def __len__(self):
+        while self._more and list.__len__(self) < 64:
+            try:
+                self.extend(next(self._parts))
+            except StopIteration:
+                self._more = False
+        return list.__len__(self)
+
+
+def render_many(items, title: str, pages: dict | None = None) -> bytes:
+    """One PDF of many notices to print at once (a batch of reminders): each notice laid out exactly as its own
+    archived PDF, starting on a new page, its pages numbered on their own (编号 … 第n页 共m页). `items` is an iterable
+    of (notice, content), read once, as the pages are made; `pages` (serial -> pages of its own PDF) lets each page
+    be finished at once instead of held until the end."""
+    font()
+    items = iter(items)
+    first = next(items)
+
+    def parts():
+        for i, (notice, content) in enumerate(_chain(first, items)):
+            yield ([PageBreak()] if i else []) + [NoticeStart(notice["serial"])] + \
+                _story(notice, content, _sizes(notice, content))
+
+    notice = first[0]
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, invariant=1, title=title, author=notice["office_name"], creator=PRODUCER,
+        producer=PRODUCER, lang="zh-CN", initialFontName=font().fontName)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="notice", frames=[frame],
+                                       onPage=_demo_marks if is_demo(notice) else (lambda canvas, doc: None))])
+    doc.build(_LazyStory(parts()), canvasmaker=_batch_canvas_class(date.fromisoformat(notice["issued_on"]), pages or {}))
+    return buf.getvalue()
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _batch_canvas_class(issued: date, pages: dict):
+    stamp = f"D:{issued:%Y%m%d}000000+08'00'"
+
+    class BatchCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc.setDateFormatter(lambda *_: stamp)
+            self._pages: list[tuple[dict, str, int]] = []
+            self._seen: dict[str, int] = {}
+            self.notice_serial = ""
+
+        def _footer(self, serial: str, number: int, total: int) -> None:
+            self.setFont(font().fontName, 8)
+            self.setFillColor(GREY)
+            self.drawString(MARGIN_X, 9 * mm, checked(f"编号：{serial}"))
+            self.drawRightString(A4[0] - MARGIN_X, 9 * mm, f"第{number}页 共{total}页")
+
+        def showPage(self):
+            serial = self.notice_serial
+            self._seen[serial] = number = self._seen.get(serial, 0) + 1
+            if serial in pages and not self._pages:
+                self._footer(serial, number, pages[serial])   # its own PDF said how many pages: done now
+                super().showPage()
+                return
+            self._pages.append((dict(self.__dict__), serial, number))
+            self._startPage()
+
+        def save(self):
+            for state, serial, number in self._pages:
+                self.__dict__.update(state)
+                self._footer(serial, number, self._seen[serial])
+                super().showPage()
+            super().save()
+
+    return BatchCanvas
 
 
 def _height(story: list[Flowable]) -> float:

@@ -11,4 +11,6 @@ TITLES = {
     "retirement": "退休资格审核结果告知书",
     "mode_change": "参保模式变更补缴差额通知书",
     "transfer_out": "参保缴费凭证",
+    "payment_reminder": "职工医保缴费提醒",
+    "arrears_demand": "职工医保费催缴通知书",
 }

@@ -15,6 +15,7 @@ from .idcard import IdNumber, parse_id_number
 from .inputs import date_field
 from .jurisdictions import JURISDICTIONS, Jurisdiction, check_in_force, get_jurisdiction
 from .mode_change import decide_mode_change
+from .outlook import decide_outlook
 from .parameters import ParameterInfo, ParameterSet, parameter_catalogue
 from .registry import PARAMS, range_text, validate_parameter
 from .resident_switch import decide_resident_switch
@@ -35,6 +36,7 @@ QUESTIONS = {
     "subsidy": decide_subsidy,
     "maternity": decide_maternity,
     "transfer_out": decide_transfer_out,
+    "outlook": decide_outlook,
 }
 
 __all__ = ["decide", "parameter_value", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",

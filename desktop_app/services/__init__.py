@@ -46,6 +46,7 @@ payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_star
                 quote_payment(session, person_id, months, paid_on, today) -> dict   (what paying chosen months costs
                     and changes: the rule module's back_payment)
                 this_months_standard(session, person, today) -> (contribution decision or None, why not)
+                back_payment_today(session, person_id, today) -> dict   (the quote's rule decision alone, for lists)
                 unpaid_due(session, person_id, today) -> int | None   (months fallen due unpaid: the list's 欠费)
 tax_import.py   import_tax_file(session, path, today, dry_run=True, progress=None, cancel=None) -> ImportReport
                     (all or nothing; progress: (stage, done, total); a cancel returning True raises ImportCancelled
@@ -78,12 +79,32 @@ notices.py      issue_notice(session, person_id, kind, decision, today, render, 
                 earlier_notice(session, person_id, kind, decision, decision_id=None) -> dict | None   (one already
                     issued for this decision: 重印 or 更正)
                 record_receipt(session, serial, returned_on, today) -> dict   (the signed 回执 came back; once)
+                batch_notice(session, person, kind, decision, today, serial, extra=None) -> dict   (one notice of a
+                    batch of reminders, as issue_notice builds it; reminders.run_batch renders and archives it)
                 notices_for_person(session, person_id) -> list[dict]   (with receipt_returned_on)
                 (the counter calls desktop_app.notices.issue.issue_notice, which passes the renderer)
                 转出 凭证: desktop_app.notices.issue.issue_transfer_certificate(session, person_id, today, periods,
                     last_paid_month, mode=None, transfer_to="", recognized_months=None, months_here=None) with
                     plain data: periods [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] insured here, the
                     totals from the transfer_out decision (content: desktop_app.notices.transfer_out.certificate)
+outlook.py      pending(session, today) -> int   (people whose outlook must be decided before today's lists) ;
+                refresh(session, today, progress=None, cancel=None, limit=None) -> int   (by chunks, each one
+                    transaction) ; decide_chunk(session, chunk, today, params, cache) -> list[dict]   (the rule
+                    module's outlook question for a chunk; refresh's step, the benchmark's too)
+worklists.py    counts(session, today, filters=Filters()) -> dict ; day(session, today, kind, filters=Filters())
+                    -> (counts, rows of kind)   (今日待办 in one pass) ; worklist(session, kind, today,
+                    filters=Filters(), sort="by_when", descending=False) -> list[WorkRow]   (ID numbers by role) ;
+                operators(session) -> list[str]   (the 经办人 filter's names)
+reminders.py    plan_batch(session, kind, person_ids, today) -> BatchPlan   (payment_reminder, arrears_demand) ;
+                    run_batch(plan, render, render_many, progress=None, cancel=None) -> BatchResult   (any thread;
+                    serials held first, all archived in one transaction, 取消 archives nothing)
+report.py       monthly_report(session, first, last) -> Report   (by jurisdiction, category and mode, the changes,
+                    contributions by source, benefit states) ; people_behind(session, report, figure, limit=5000)
+daily_close.py  operators_of_day(session, day) ; daily_close(session, day, operator) -> DailyClose   (from the
+                    audit log) ; sign_off(session, close, note="") -> dict   (复核员, not the operator) ;
+                signed(session, day, operator) ; chain_anchor(session) -> str   (audit_log.close_sheet_anchor's text)
+list_export.py  export_list(session, title, headers, rows, path, fmt="xlsx", note="") -> Path   (.xlsx or CSV,
+                    formula-like cells as text, written atomically, audited export.list)
 parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
                 unconfirmed_parameters(session, jurisdiction=None) -> list[ParameterRow]   (shipped values waiting
                     for the office's confirmation: entering a value from that date on confirms it)

@@ -21,7 +21,8 @@ from desktop_app.store import notices as notice_store
 from desktop_app.store import people as people_store
 from desktop_app.store.db import atomic
 
-KINDS = ("waiting_period", "lump_sum", "retirement_lump_sum", "transfer", "retirement", "mode_change", "transfer_out")
+KINDS = ("waiting_period", "lump_sum", "retirement_lump_sum", "transfer", "retirement", "mode_change", "transfer_out",
+         "payment_reminder", "arrears_demand")
 # Kinds that state what to pay each month: the person's contribution decision for the issue month goes with them.
 _MONTHLY = ("waiting_period", "lump_sum", "transfer")
 INITIALS = {"huainan": "HN", "jiangsu": "JS", "jilin": "JL", "xinyang": "XY"}
@@ -107,6 +108,23 @@ def issue_notice(session: Session, person_id: int, kind: str, decision: dict | N
             "serial": serial, "person_id": person_id, "kind": kind, "decision_id": decision_id, "inputs": notice,
             "pdf": pdf, "sha256": digest, "replaces": replaces, "issued_on": today.isoformat()})
     return IssuedNotice(serial, pdf, digest)
+
+
+def batch_notice(session: Session, person: dict, kind: str, decision: dict, today: date, serial: str,
+                 extra: dict | None = None) -> dict:
+    """The notice dict of one notice in a batch of reminders (services.reminders), as issue_notice builds it."""
+    require(session, "counter")
+    demo = is_demo(session, decision)
+    contact = get_office_contact(session)
+    if contact.missing() and not demo:
+        raise InputError("office_contact", "请先由管理员在“设置 → 告知书信息”中填写" + "、".join(contact.missing())
+                         + "（打印在告知书上）")
+    return {"kind": kind, "serial": serial, "issued_on": today.isoformat(),
+            "operator": session.full_name or session.operator, "office_name": session.office.name,
+            "jurisdiction_name": decision.get("jurisdiction_name") or decision["jurisdiction"],
+            "office": contact.as_notice(), "payment_cycle": person.get("payment_cycle") or "monthly",
+            "person": {"name": person["name"], "id_number": person["id_number"]}, "decision": decision,
+            "replaces": None, "demo": demo, **(extra or {})}
 
 
 def _jurisdiction_name(key: str) -> str:

@@ -399,3 +399,19 @@ def void_payment(session: Session, person_id: int, month: date, reason: str, tod
     with atomic(session.db):
         ledger_store.void(session.db, session.stamp(), person_id, key, reason, today.isoformat())
     return ledger(session, person_id, today)
+
+
+def back_payment_today(session: Session, person_id: int, today: date) -> dict:
+    """The rule module's back-payment quote for paying the open arrears and what falls due this month today (the
+    first half of quote_back_payment, for lists that show what each of many people owes)."""
+    require(session, "read")
+    person = _person(session, person_id)
+    rows = ledger_store.rows(session.db, person_id)
+    if person["first_month"] not in {r["month"] for r in rows}:
+        raise InputError("months", "该参保人首次缴费月份尚未缴费，请直接登记缴费")
+    case = timeline_case(person, rows, today, timeline_fields(session.db, person))
+    case.update(question="back_payment", mode=mode_at(session.db, person, month_str(today)), pay_on=today.isoformat())
+    params = case_parameters(session.db, person, month_str(today))
+    if params:
+        case["parameters"] = params
+    return ask(session, case, "months")

@@ -33,6 +33,7 @@ from desktop_app.store import audit
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
 from desktop_app.store import ledger as ledger_store
+from desktop_app.store import outlook as outlook_store
 from desktop_app.store.db import atomic, larger_cache
 
 __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "import_tax_file", "imports",
@@ -165,6 +166,7 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                     progress(WRITING, done + 1, len(parts))
             if written != rows:
                 raise _Stale()
+            outlook_store.mark_stale_from(db, f"SELECT DISTINCT person_id FROM {import_rows.ROWS}")
             # The rows just written have consecutive ids: their digest lets the audit check see an edit of any of
             # them (issue 12), as the decisions' digest does for the standards they cite.
             last_id = first_id + rows - 1

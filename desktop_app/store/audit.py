@@ -41,6 +41,11 @@ ACTION_LABELS = {
     "backup.restore": "从备份恢复数据",
     "backup.passphrase": "设置备份口令",
     "export.csv": "导出CSV",
+    "export.list": "导出清单",
+    "notice.receipt": "登记回执交回",
+    "notice.batch": "批量出具告知书",
+    "notice.reserve": "预留告知书编号",
+    "close.sign": "日结签字确认",
     "integrity.damaged": "数据文件检查发现损坏",
 }
 

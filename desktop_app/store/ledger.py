@@ -8,6 +8,7 @@ import heapq
 from sqlite_utils import Database
 
 from desktop_app.store import audit
+from desktop_app.store import outlook
 from desktop_app.store.audit import Stamp, canonical
 
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id",
@@ -51,6 +52,7 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
         if item["decision_id"] is not None:
             item["decision_sha256"] = decision_digest(db, [item["decision_id"]])
     audit.append(db, stamp, action, f"people:{person_id}/ledger", None, after)
+    outlook.mark_stale(db, [person_id])
     return ids
 
 

@@ -454,3 +454,93 @@ def m010_people_search(db: Database) -> None:
     )
     rows = ((code, pid) for pid, name in db.execute("SELECT id, name FROM people") for code in initials(name))
     db.conn.executemany("INSERT OR IGNORE INTO people_initials (initials, person_id) VALUES (?, ?)", rows)
+
+
+# The writes after which a person's outlook (store/outlook.py) is decided again; the ledger's own rows mark it in
+# store/ledger.py and the tax import (a trigger per ledger row would slow a million-row import by seconds).
+_OUTLOOK_STALE = ("INSERT INTO person_outlook (person_id, stale) VALUES ({id}, 1)"
+                  " ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1")
+_OUTLOOK_TRIGGERS = {  # table: (event, the person's id)
+    "people": ("AFTER INSERT", "NEW.id"), "people_update": ("AFTER UPDATE", "NEW.id"),
+    "person_changes": ("AFTER INSERT", "NEW.person_id"), "corrections": ("AFTER INSERT", "NEW.person_id"),
+    "ledger_voids": ("AFTER INSERT", "NEW.person_id"), "mode_differences": ("AFTER INSERT", "NEW.person_id"),
+    "decisions": ("AFTER INSERT", "NEW.person_id"), "notices": ("AFTER INSERT", "NEW.person_id"),
+}
+
+
+@MIGRATIONS()
+def m011_worklists(db: Database) -> None:
+    """The office's day (issue 15): outlooks for the worklists and report, notice serial blocks, daily closes, indexes."""
+    _run(
+        db,
+        # Derived from the ledger and the person by the rule module (services/outlook.py), rebuilt at any time.
+        """CREATE TABLE person_outlook (
+            person_id INTEGER PRIMARY KEY REFERENCES people (id),
+            stale INTEGER NOT NULL DEFAULT 1,  -- 0: up to date; each write adds 1 (a refresh saves only if unchanged)
+            jurisdiction TEXT,                 -- the person's, for the lists' filters without reading people
+            category TEXT,
+            operator TEXT,
+            base_index INTEGER,
+            first_index INTEGER,
+            valid_to INTEGER,
+            states TEXT NOT NULL DEFAULT '',
+            seq_state TEXT NOT NULL DEFAULT '',
+            seq_flags TEXT NOT NULL DEFAULT '',
+            seq_pay_by TEXT NOT NULL DEFAULT '',
+            schedule TEXT NOT NULL DEFAULT '{}',
+            lapses TEXT NOT NULL DEFAULT '',
+            resumes TEXT NOT NULL DEFAULT '',
+            retirement_month TEXT,
+            retirement_month_alt TEXT,
+            retirement_note TEXT,
+            shortfall_months INTEGER,
+            transfer_open TEXT,
+            error TEXT,
+            refreshed_at TEXT
+        )""",
+        "CREATE INDEX idx_person_outlook_stale ON person_outlook (stale) WHERE stale > 0",
+        # a tax import marks its people here (one append), folded into person_outlook.stale before the next refresh
+        "CREATE TABLE outlook_marks (person_id INTEGER PRIMARY KEY)",
+        # the lists' one pass reads this index alone (200,000 short entries), never the wide rows
+        """CREATE INDEX idx_person_outlook_scan ON person_outlook (valid_to, base_index, stale, error, jurisdiction,
+            category, operator, seq_flags, seq_pay_by)""",
+        "CREATE INDEX idx_person_outlook_base ON person_outlook (base_index)",
+        "CREATE INDEX idx_person_outlook_retirement ON person_outlook (retirement_month)",
+        "CREATE INDEX idx_person_outlook_retirement_alt ON person_outlook (retirement_month_alt)"
+        " WHERE retirement_month_alt IS NOT NULL",
+        "CREATE INDEX idx_person_outlook_transfer ON person_outlook (transfer_open) WHERE transfer_open IS NOT NULL",
+        # A batch of reminders takes its serial numbers before rendering, so the counter can go on issuing.
+        """CREATE TABLE notice_serial_blocks (
+            id INTEGER PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            purpose TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'reserved' CHECK (status IN ('reserved', 'issued', 'cancelled')),
+            operator TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_notice_serial_blocks ON notice_serial_blocks (prefix, last_seq)",
+        """CREATE TABLE daily_closes (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            figures TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            signed_by TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX idx_daily_closes_day ON daily_closes (day, operator)",
+        "CREATE INDEX idx_audit_at ON audit (at)",
+        "CREATE INDEX idx_notices_issued ON notices (issued_on, kind, person_id, operator, serial)",
+    )
+    for name, (event, person) in _OUTLOOK_TRIGGERS.items():
+        table = name.removesuffix("_update")
+        when = " WHEN NEW.person_id IS NOT NULL" if table == "decisions" else ""
+        _run(db, f"CREATE TRIGGER outlook_stale_{name} {event} ON {table}{when} BEGIN "
+                 f"{_OUTLOOK_STALE.format(id=person)}; END")
+    # A policy value changed: every outlook in that jurisdiction is decided again.
+    _run(db, "CREATE TRIGGER outlook_stale_parameters AFTER INSERT ON parameters BEGIN "
+             "UPDATE person_outlook SET stale = stale + 1 WHERE person_id IN (SELECT id FROM people"
+             " WHERE jurisdiction = NEW.jurisdiction); END")

@@ -17,7 +17,27 @@ def next_seq(db: Database, prefix: str) -> int:
         "SELECT serial FROM notices WHERE serial > ? AND serial < ? ORDER BY serial DESC LIMIT 1",
         [prefix + "-", prefix + "."],
     ).fetchone()
-    return int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
+    issued = int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
+    # numbers a batch of reminders holds (issued or not) are never given again (m011)
+    block = db.execute("SELECT max(last_seq) FROM notice_serial_blocks WHERE prefix = ?", [prefix]).fetchone()[0]
+    return max(issued, (block or 0) + 1)
+
+
+def reserve(db: Database, stamp: Stamp, prefix: str, count: int, purpose: str) -> tuple[int, int]:
+    """Hold `count` serial numbers for a batch (inside the caller's transaction); (block id, first number)."""
+    first = next_seq(db, prefix)
+    cursor = db.execute("INSERT INTO notice_serial_blocks (prefix, first_seq, last_seq, purpose, operator, recorded_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", [prefix, first, first + count - 1, purpose, stamp.operator,
+                                                       stamp.at])
+    audit.append(db, stamp, "notice.reserve", f"notice_serial_blocks:{cursor.lastrowid}", None,
+                 {"prefix": prefix, "first": first, "last": first + count - 1, "purpose": purpose})
+    return cursor.lastrowid, first
+
+
+def close_block(db: Database, stamp: Stamp, block_id: int, status: str, summary: dict) -> None:
+    """A batch's numbers issued, or given up (a cancelled batch: the numbers stay unused, the reason recorded)."""
+    db.execute("UPDATE notice_serial_blocks SET status = ? WHERE id = ?", [status, block_id])
+    audit.append(db, stamp, "notice.batch", f"notice_serial_blocks:{block_id}", None, {"status": status, **summary})
 
 
 def insert(db: Database, stamp: Stamp, notice: dict) -> int:

@@ -4,7 +4,8 @@ The audit chain (store/audit.py) shows an edit of the log itself. This shows an 
 the entries are replayed, in order, into what every row should now hold, and each table is compared with
 that, row by row: people, the ledger (counter rows one by one, each import's rows by the digest of their id
 range), voided rows, operators (a digest of the password hash, never the hash), parameters, notices (the PDF
-against its sha256 against the entry's), decisions, corrections, imports and settings. A row with no entry,
+against its sha256 against the entry's), decisions, corrections, imports, settings, a batch's serial blocks and
+the signed daily closes. A row with no entry,
 an entry whose row is gone, a value that differs: the first one found is named, with the entry that set it.
 
 Fields an entry does not record are not compared (entries written before issue 12 lack some: the ledger's
@@ -156,6 +157,18 @@ def _replay(db: Database, entry: dict, counters: dict) -> None:
              eid)
     elif action == "notice.receipt":
         _put(db, "notice_receipts", after["serial"], _stamped(after, entry), eid)
+    elif action == "notice.reserve":   # a batch's block of serial numbers (issue 15)
+        _put(db, "notice_serial_blocks", head_id(rest), {
+            "prefix": after["prefix"], "first_seq": after["first"], "last_seq": after["last"],
+            "purpose": after["purpose"], "status": "reserved", "operator": entry["operator"],
+            "recorded_at": entry["at"]}, eid)
+    elif action == "notice.batch":
+        _merge(db, "notice_serial_blocks", head_id(rest), {"status": after["status"]}, eid)
+    elif action == "close.sign":       # a 复核员's sign-off of a daily close (issue 15)
+        _put(db, "daily_closes", head_id(rest), {
+            **{k: after[k] for k in ("figures", "note") if k in after}, "day": after["day"],
+            "operator": after["operator"], "sha256": after["sha256"], "signed_by": entry["operator"],
+            "signed_at": entry["at"]}, eid)
     elif action == "backup.passphrase":
         _put(db, "backup_keys", after["key_id"], {k: after[k] for k in BACKUP_KEY_FIELDS if k in after}, eid)
 
@@ -174,7 +187,8 @@ BACKUP_KEY_FIELDS = ("key_id", "salt", "n", "r", "p", "created_at", "operator")
 LABELS = {"people": "参保人员", "ledger": "缴费记录", "ledger_voids": "作废的缴费记录", "operators": "操作员",
           "parameters": "本机构参数", "notices": "告知书存档", "decision": "经办决定", "corrections": "缴费年限更正",
           "imports": "税务导入批次", "settings": "设置", "backup_keys": "备份口令", "person_changes": "信息变更记录",
-          "mode_differences": "参保方式变更差额", "notice_receipts": "告知书回执"}
+          "mode_differences": "参保方式变更差额", "notice_receipts": "告知书回执",
+          "notice_serial_blocks": "批量告知书预留编号", "daily_closes": "日结签字确认"}
 
 
 def _compare(db: Database, kind: str, key: str, actual: dict, describe: str) -> None:
@@ -378,7 +392,10 @@ def check_tables(db: Database, progress: Callable[[str], None] | None = None) ->
                  ("person_changes", lambda d: _check_simple(d, "person_changes", "person_changes", "id")),
                  ("mode_differences", lambda d: _check_simple(d, "mode_differences", "mode_differences", "id",
                                                               _fix_months)),
-                 ("notice_receipts", lambda d: _check_simple(d, "notice_receipts", "notice_receipts", "serial"))]
+                 ("notice_receipts", lambda d: _check_simple(d, "notice_receipts", "notice_receipts", "serial")),
+                 ("notice_serial_blocks", lambda d: _check_simple(d, "notice_serial_blocks", "notice_serial_blocks",
+                                                                  "id")),
+                 ("daily_closes", lambda d: _check_simple(d, "daily_closes", "daily_closes", "id"))]
         for table, step in steps:
             if table not in tables:
                 continue

@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSizePolicy, QStackedWidget, QWidget
 
 from desktop_app.rules import JURISDICTIONS, RULES_VERSION
 from desktop_app.services import parameters as parameter_service
@@ -30,6 +30,7 @@ from desktop_app.ui.settings_dialog import SettingsDialog
 from desktop_app.ui.status_dialog import StatusDialog
 from desktop_app.ui.tab_base import compact_rows
 from desktop_app.ui.transfer_tab import TransferTab
+from desktop_app.ui.worklist_page import WorklistPage
 
 TITLE = "灵活就业参保经办台"
 TAB_TITLES = ("参保登记", "缴费记录", "转移接续", "退休资格")
@@ -57,8 +58,6 @@ class MainWindow(QMainWindow):
         compact_rows(self.ui.results_view)
         self.ui.results_view.horizontalHeader().resizeSection(0, 80)
         self.ui.splitter.setStretchFactor(0, 0)
-        self.ui.splitter.setStretchFactor(1, 1)
-        self.ui.splitter.setSizes([270, 1080])
 
         self.enrolment_tab = EnrolmentTab(session, clock, self)
         self.payments_tab = PaymentsTab(session, clock, self)
@@ -69,6 +68,16 @@ class MainWindow(QMainWindow):
             self.ui.tab_widget.addTab(tab, title)
         self.ui.tab_widget.setCurrentIndex(0)
 
+        # 今日待办 in front when the window opens; opening a person (or any counter tab) brings the tabs back
+        self.worklist_page = WorklistPage(session, clock, self)
+        self.work_stack = QStackedWidget(self)
+        self.ui.splitter.replaceWidget(1, self.work_stack)
+        self.work_stack.addWidget(self.worklist_page)
+        self.work_stack.addWidget(self.ui.work_panel)
+        self.worklist_page.person_requested.connect(self.open_person)
+        self.worklist_page.batch_requested.connect(self.batch_reminders)
+        self.ui.tab_widget.currentChanged.connect(self.show_tabs)
+
         self.ui.search_edit.returnPressed.connect(self.search)
         self.ui.search_edit.installEventFilter(self)
         self.ui.search_button.clicked.connect(self.search)
@@ -78,6 +87,9 @@ class MainWindow(QMainWindow):
         for tab in self.tabs:
             tab.records_changed.connect(self._on_records_changed)
 
+        self.ui.splitter.setStretchFactor(0, 0)
+        self.ui.splitter.setStretchFactor(1, 1)
+        self.ui.splitter.setSizes([270, 1080])
         self._build_menus()
         self._build_status_bar()
         self.refresh_status()
@@ -126,8 +138,20 @@ class MainWindow(QMainWindow):
         for index, title in enumerate(TAB_TITLES):
             action = QAction(f"{title}(&{index + 1})", self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, i=index: self.ui.tab_widget.setCurrentIndex(i))
+            action.triggered.connect(lambda _=False, i=index: self._tab(i))
             person_menu.addAction(action)
+
+        office_menu = self.menuBar().addMenu("办公(&O)")
+        self.worklist_action = QAction("今日待办(&T)", self)
+        self.worklist_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.worklist_action.triggered.connect(self.show_worklists)
+        office_menu.addAction(self.worklist_action)
+        self.report_action = QAction("月度统计报表(&M)…", self)
+        self.report_action.triggered.connect(self.open_report)
+        office_menu.addAction(self.report_action)
+        self.close_action = QAction("日结(&D)…", self)
+        self.close_action.triggered.connect(self.open_daily_close)
+        office_menu.addAction(self.close_action)
 
         settings_menu = self.menuBar().addMenu("设置(&S)")
         self.settings_action = QAction("经办机构与政策参数(&P)…", self)
@@ -220,6 +244,7 @@ class MainWindow(QMainWindow):
             self.ui.splitter.setSizes([left, max(self.ui.splitter.width() - left, 400)])
 
     def closeEvent(self, event) -> None:
+        self.worklist_page.stop()
         if self._settings is not None:
             self._settings.setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)
@@ -234,6 +259,41 @@ class MainWindow(QMainWindow):
                 self._select_row(0)
             return True
         return super().eventFilter(watched, event)
+
+    def show_worklists(self) -> None:
+        """今日待办 in front (Ctrl+0); the lists are read again."""
+        self.work_stack.setCurrentWidget(self.worklist_page)
+        if self.worklist_page.loaded:
+            self.worklist_page.reload()
+
+    def show_tabs(self, *_) -> None:
+        self.work_stack.setCurrentWidget(self.ui.work_panel)
+
+    def _tab(self, index: int) -> None:
+        self.show_tabs()
+        self.ui.tab_widget.setCurrentIndex(index)
+
+    def batch_reminders(self, kind: str, rows: list):
+        from desktop_app.ui.batch_dialog import BatchDialog
+
+        self.batch_dialog = BatchDialog(self.session, kind, rows, self.clock, self)
+        self.batch_dialog.open()
+        return self.batch_dialog
+
+    def open_report(self):
+        from desktop_app.ui.report_dialog import ReportDialog
+
+        self.report_dialog = ReportDialog(self.session, self.clock, self)
+        self.report_dialog.person_requested.connect(self.open_person)
+        self.report_dialog.open()
+        return self.report_dialog
+
+    def open_daily_close(self):
+        from desktop_app.ui.daily_close_dialog import DailyCloseDialog
+
+        self.close_dialog = DailyCloseDialog(self.session, self.clock, self)
+        self.close_dialog.open()
+        return self.close_dialog
 
     def focus_search(self) -> None:
         self.ui.search_edit.setFocus()
@@ -277,6 +337,7 @@ class MainWindow(QMainWindow):
         """No one on file: a full valid ID goes to the enrolment form, ready to register."""
         if self.enrolment_tab.prefill_id_number(text):
             self.set_person(None)
+            self.show_tabs()
             self.ui.tab_widget.setCurrentWidget(self.enrolment_tab)
             self.statusBar().showMessage("未找到此身份证号的参保人员，已转到参保登记页。", 8000)
         else:
@@ -303,6 +364,7 @@ class MainWindow(QMainWindow):
             self.set_person(person_id)
 
     def new_person(self) -> None:
+        self.show_tabs()
         self.ui.results_view.clearSelection()
         self.set_person(None)
         self.enrolment_tab.clear()
@@ -311,6 +373,8 @@ class MainWindow(QMainWindow):
 
     def set_person(self, person_id: int | None) -> None:
         self.person_id = person_id
+        if person_id is not None:
+            self.show_tabs()
         if person_id is None:
             self.ui.person_label.setText("未选择人员：请先查找，或在“参保登记”页登记新人员。")
         else:
