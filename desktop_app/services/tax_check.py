@@ -16,7 +16,8 @@ from desktop_app.services.payments import contribution_case
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_str, parameter_in_force
 from desktop_app.services.session import Session
-from desktop_app.services.tax_file import COLUMNS, FileProblem, Progress, cell_text, is_blank, quote, read_rows
+from desktop_app.services.tax_file import (COLUMNS, OPTIONAL_COLUMNS, FileProblem, Progress, cell_text, is_blank, quote,
+                                          read_rows)
 from desktop_app.store import import_rows
 from desktop_app.store import people as people_store
 
@@ -26,6 +27,8 @@ def zh(month: str) -> str:
 
 MAX_PROBLEMS = 50_000  # listed; the count goes on beyond
 CANCEL_EVERY = 5_000   # rows between two looks at the cancel flag
+LATE_FEE = OPTIONAL_COLUMNS[0]   # 滞纳金
+_UNSEEN = object()     # a 滞纳金 cell the fast path has not seen: the row takes the full check
 AGAINST_LEDGER = "核对已缴记录"
 # 费款所属期: YYYY-MM or YYYYMM only (or an Excel date cell); 2025-61 is a typing error, not June (issue 12)
 _MONTH = re.compile(r"^(\d{4})-?(\d{2})$")
@@ -205,6 +208,7 @@ class Checker:
         self.fast_month: dict[str, str] = {}
         self.fast_day: dict[str, str] = {}
         self.fast_key: dict[tuple, int] = {}
+        self.fast_fee: dict[str, str | None] = {"": None}   # a 滞纳金 cell as read -> the fee recorded
 
     def people_used(self) -> Iterator[tuple]:
         """(person_id, name, jurisdiction, mode, base_ratio, first_month) of the file's people, as checked."""
@@ -223,12 +227,14 @@ class Checker:
         return None
 
     def rows(self, rows: Iterator[tuple[int, list]], index: dict[str, int]) -> Iterator[tuple]:
-        """Check each row; yield (row_no, person_id, month, paid_on, receipt, key_no, clean) for the rows with a
+        """Check each row; yield (row_no, person_id, month, paid_on, receipt, key_no, clean, late_fee) for the rows with a
         known person and a possible month (already paid, twice in the file: the SQL checks that follow)."""
         i_id, i_name, i_month, i_day, i_amount, i_receipt = (index[c] for c in COLUMNS)
+        i_fee = index.get(LATE_FEE)
         width = max(index.values()) + 1
         people_get, month_get, day_get, key_get = (self.people.get, self.fast_month.get, self.fast_day.get,
                                                    self.fast_key.get)
+        fee_get = self.fast_fee.get
         receipt_ok, cancel, keys, seen = _receipt_ok, self.cancel, self.caches.keys, self.person_ids.add
         lines: list[str] = []
         total = ok = 0
@@ -243,26 +249,32 @@ class Checker:
                             paid_on = day_get(cells[i_day])
                             key_no = key_get((cells[i_amount], person[2], month))
                             receipt = cells[i_receipt]
-                            if paid_on is not None and key_no is not None and receipt_ok(receipt):
+                            fee = None if i_fee is None else fee_get(cells[i_fee], _UNSEEN)
+                            if paid_on is not None and key_no is not None and receipt_ok(receipt) and \
+                                    fee is not _UNSEEN:
                                 total += 1
                                 ok += 1
-                                lines.append(f"{person[0]}|{month}|{paid_on}|{keys[key_no][5]}|{receipt}\n")
+                                lines.append(f"{person[0]}|{month}|{paid_on}|{keys[key_no][5]}|{receipt}\n"
+                                             if fee is None else
+                                             f"{person[0]}|{month}|{paid_on}|{keys[key_no][5]}|{receipt}|{fee}\n")
                                 seen(person[0])
                                 if total % CANCEL_EVERY == 0:
                                     self._every(lines, cancel)
-                                yield row_no, person[0], month, paid_on, receipt, key_no, 1
+                                yield row_no, person[0], month, paid_on, receipt, key_no, 1, fee
                                 continue
                 if is_blank(cells):
                     continue
                 total += 1
                 if total % CANCEL_EVERY == 0:
                     self._every(lines, cancel)
-                checked = self._check(row_no, cells, i_id, i_name, i_month, i_day, i_amount, i_receipt, width)
+                checked = self._check(row_no, cells, i_id, i_name, i_month, i_day, i_amount, i_receipt, i_fee,
+                                      width)
                 if checked is not None:
                     seen(checked[1])
                     if checked[6]:
                         ok += 1
-                        lines.append(f"{checked[1]}|{checked[2]}|{checked[3]}|{keys[checked[5]][5]}|{checked[4]}\n")
+                        fee = "" if checked[7] is None else f"|{checked[7]}"
+                        lines.append(f"{checked[1]}|{checked[2]}|{checked[3]}|{keys[checked[5]][5]}|{checked[4]}{fee}\n")
                     yield checked
         finally:
             self.result.total_rows += total
@@ -275,7 +287,8 @@ class Checker:
         if cancel is not None and cancel():
             raise ImportCancelled()
 
-    def _check(self, row_no, cells, i_id, i_name, i_month, i_day, i_amount, i_receipt, width) -> tuple | None:
+    def _check(self, row_no, cells, i_id, i_name, i_month, i_day, i_amount, i_receipt, i_fee,
+               width) -> tuple | None:
         """The full check of one row: every problem with its column; the caches of the fast path filled."""
         caches = self.caches
         if len(cells) < width:
@@ -337,13 +350,24 @@ class Checker:
         elif not _RECEIPT.match(receipt):
             found.append(("票据号", f"票据号“{quote(receipt)}”只能由数字、字母和“-”组成，最长40位"))
 
+        fee = None
+        if i_fee is not None:
+            fee_text = cell_text(cells[i_fee])
+            fee_amount = caches.amount(fee_text) if fee_text else Decimal(0)
+            if fee_amount is None:
+                found.append((LATE_FEE, f"滞纳金“{quote(fee_text)}”不正确，应为元（最多两位小数），如 12.30；没有滞纳金时留空"))
+            else:
+                fee = f"{fee_amount:.2f}" if fee_amount else None   # 0 or blank: no late fee, as at the counter
+                if type(cells[i_fee]) is str:
+                    self.fast_fee[cells[i_fee]] = fee
+
         for column, message in found:
             listed_problem = self.problem(row_no, column, message)
             if listed and column == "缴费金额" and listed_problem is not None:
                 self.amount_problems[row_no] = listed_problem
         if not listed:
             return None
-        return row_no, person[0], month, paid_on, receipt, key_no, 0 if found else 1
+        return row_no, person[0], month, paid_on, receipt, key_no, 0 if found else 1, fee
 
 
 def check_file(session: Session, path: Path, sha256: str, today: date, progress: Progress | None = None,

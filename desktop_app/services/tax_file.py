@@ -13,9 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 COLUMNS = ("身份证号", "姓名", "费款所属期", "缴费日期", "缴费金额", "票据号")
+# Read when the file has them (issue 13: the 滞纳金 the tax bureau collected with a month paid late is recorded).
+OPTIONAL_COLUMNS = ("滞纳金",)
 # Header spellings seen in office exports, after normalising (spaces, "*", a unit in brackets dropped).
 ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "证件号码": "身份证号", "所属期": "费款所属期",
-           "票据号码": "票据号", "缴费额": "缴费金额", "实缴金额": "缴费金额"}
+           "票据号码": "票据号", "缴费额": "缴费金额", "实缴金额": "缴费金额", "滞纳金额": "滞纳金",
+           "加收滞纳金": "滞纳金"}
 HEADER_SEARCH_ROWS = 10
 READING = "读取并检查文件"
 PROGRESS_ROWS = 20_000
@@ -233,7 +236,7 @@ def read_rows(path: Path, progress: Progress | None = None) -> tuple[dict[str, i
         if "身份证号" in names:
             index = {}
             for i, name in enumerate(names):
-                if name in COLUMNS and name not in index:
+                if (name in COLUMNS or name in OPTIONAL_COLUMNS) and name not in index:
                     index[name] = i
             missing = [c for c in COLUMNS if c not in index]
             if missing:

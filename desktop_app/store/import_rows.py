@@ -23,6 +23,7 @@ def create(db: Database) -> None:
         month TEXT NOT NULL,
         paid_on TEXT,
         receipt TEXT,
+        late_fee TEXT,                -- the 滞纳金 column's fee, when the file has one (issue 13)
         key_no INTEGER,               -- the contribution standard the amount was checked against
         clean INTEGER NOT NULL,       -- 1: no problem found row by row
         paid INTEGER NOT NULL DEFAULT 0,
@@ -65,8 +66,9 @@ def _insert_many(db: Database, table: str, columns: tuple[str, ...], rows: Itera
 
 
 def add_rows(db: Database, rows: Iterable[tuple]) -> None:
-    """(row_no, person_id, month, paid_on, receipt, key_no, clean), streamed from the checker."""
-    _insert_many(db, ROWS, ("row_no", "person_id", "month", "paid_on", "receipt", "key_no", "clean"), rows)
+    """(row_no, person_id, month, paid_on, receipt, key_no, clean, late_fee), streamed from the checker."""
+    _insert_many(db, ROWS, ("row_no", "person_id", "month", "paid_on", "receipt", "key_no", "clean", "late_fee"),
+                 rows)
 
 
 def add_keys(db: Database, keys: Iterable[tuple]) -> None:
@@ -195,8 +197,9 @@ def write_ledger(db: Database, month: str, first: int, last: int, import_id: int
     index: in the ledger's own order, appended at its index's end when the month is new, with no sort."""
     cursor = db.execute(
         "INSERT INTO main.ledger (person_id, month, paid_on, amount, receipt_no, source, mode, decision_id, import_id,"
-        " operator, recorded_at)"
-        f" SELECT t.person_id, t.month, t.paid_on, k.amount, t.receipt, 'tax_import', k.mode, k.decision_id, ?, ?, ?"
+        " operator, recorded_at, late_fee)"
+        f" SELECT t.person_id, t.month, t.paid_on, k.amount, t.receipt, 'tax_import', k.mode, k.decision_id, ?, ?, ?,"
+        " t.late_fee"
         f" FROM {ROWS} AS t JOIN {KEYS} AS k ON k.key_no = t.key_no"
         " WHERE t.month = ? AND t.person_id BETWEEN ? AND ? ORDER BY t.month, t.person_id",
         [import_id, operator, recorded_at, month, first, last])
