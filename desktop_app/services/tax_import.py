@@ -33,7 +33,8 @@ from desktop_app.store import audit
 from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
 from desktop_app.store import ledger as ledger_store
-from desktop_app.store.db import atomic, larger_cache
+from desktop_app.store.db import StoreError, atomic, larger_cache
+from desktop_app.store.dialect import is_server
 
 __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "import_tax_file", "imports",
            "parse_amount", "parse_day", "parse_month"]
@@ -131,7 +132,8 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
     stamp = session.stamp()
     db = session.db
     rows = state["ok_rows"]
-    if cancel is not None:
+    interruptible = cancel is not None and not is_server(db)   # a server is asked between the parts only
+    if interruptible:
         db.conn.set_progress_handler(lambda: bool(cancel()), CANCEL_OPS)
     try:
         with atomic(db):
@@ -155,7 +157,6 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 import_rows.set_decision(db, key_no, decision_id)
                 decision_ids.append(decision_id)
             parts = import_rows.write_parts(db, WRITE_PARTS)
-            first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM main.ledger").fetchone()[0]
             written = 0
             for done, (month, first, last) in enumerate(parts):
                 if cancel is not None and cancel():
@@ -165,9 +166,14 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                     progress(WRITING, done + 1, len(parts))
             if written != rows:
                 raise _Stale()
-            # The rows just written have consecutive ids: their digest lets the audit check see an edit of any of
-            # them (issue 12), as the decisions' digest does for the standards they cite.
-            last_id = first_id + rows - 1
+            # The rows just written have consecutive ids (this transaction holds the write turn): their digest
+            # lets the audit check see an edit of any of them (issue 12), as the decisions' digest does for the
+            # standards they cite.
+            last_id = db.execute("SELECT max(id) FROM ledger").fetchone()[0]
+            first_id = last_id - rows + 1
+            if is_server(db) and db.execute("SELECT count(*) FROM ledger WHERE id BETWEEN ? AND ? AND import_id = ?",
+                                            [first_id, last_id, import_id]).fetchone()[0] != rows:
+                raise _Stale()  # a server's identity is consecutive under the write turn; never assumed
             if progress is not None:
                 progress(SEALING, 0, 1)
             audit.append(db, stamp, "ledger.import", f"imports:{import_id}", None, {
@@ -178,12 +184,12 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 "ledger_sha256": ledger_store.range_digest(db, first_id, last_id)})
             if progress is not None:
                 progress(SEALING, 1, 1)
-    except sqlite3.OperationalError as exc:
-        if cancel is not None and "interrupt" in str(exc).lower():
+    except (sqlite3.OperationalError, StoreError) as exc:
+        if interruptible and "interrupt" in str(exc.__cause__ or exc).lower():
             raise ImportCancelled() from None
         raise
     finally:
-        if cancel is not None:
+        if interruptible:
             db.conn.set_progress_handler(None, 0)
     return import_id
 

@@ -12,17 +12,18 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp, canonical
+from desktop_app.store.db import insert_id
+from desktop_app.store.dialect import dialect
 
 
 def insert(db: Database, stamp: Stamp, person_id: int | None, question: str, inputs: dict, decision: dict,
            decided_on: str, audited: bool = True) -> int:
-    cursor = db.execute(
-        "INSERT INTO decisions (person_id, question, inputs, decision, rule_version, decided_on, operator, recorded_at)"
+    decision_id = insert_id(
+        db, "INSERT INTO decisions (person_id, question, inputs, decision, rule_version, decided_on, operator, recorded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [person_id, question, canonical(inputs), canonical(decision), decision.get("rule_version"),
          decided_on, stamp.operator, stamp.at],
     )
-    decision_id = cursor.lastrowid
     if audited:
         audit.append(db, stamp, "decision.save", f"decisions:{decision_id}", None,
                      {"person_id": person_id, "question": question, "inputs": inputs, "decision": decision})
@@ -49,9 +50,4 @@ def for_person(db: Database, person_id: int, question: str | None = None) -> lis
 
 def count_using_parameter(db: Database, jurisdiction: str, name: str, since: str) -> int:
     """Uses of the parameter in the trace of the jurisdiction's decisions made on or after `since` (ISO date)."""
-    return db.execute(
-        "SELECT COUNT(*) FROM decisions, json_each(decisions.decision, '$.parameters_used') AS p"
-        " WHERE json_extract(decisions.decision, '$.jurisdiction') = ?"
-        " AND json_extract(p.value, '$.name') = ? AND decisions.decided_on >= ?",
-        [jurisdiction, name, since],
-    ).fetchone()[0]
+    return db.execute(dialect(db).parameter_uses(), [jurisdiction, name, since]).fetchone()[0]

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp, canonical
+from desktop_app.store.db import insert_id
 
 
 def next_seq(db: Database, prefix: str) -> int:
@@ -22,8 +23,8 @@ def next_seq(db: Database, prefix: str) -> int:
 
 def insert(db: Database, stamp: Stamp, notice: dict) -> int:
     """notice: serial, person_id, kind, decision_id, inputs (dict), pdf (bytes), sha256, replaces, issued_on."""
-    cursor = db.execute(
-        "INSERT INTO notices (serial, person_id, kind, decision_id, inputs, pdf, sha256, replaces, issued_on,"
+    notice_id = insert_id(
+        db, "INSERT INTO notices (serial, person_id, kind, decision_id, inputs, pdf, sha256, replaces, issued_on,"
         " operator, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [notice["serial"], notice["person_id"], notice["kind"], notice.get("decision_id"),
          canonical(notice["inputs"]), notice["pdf"], notice["sha256"], notice.get("replaces"),
@@ -33,7 +34,7 @@ def insert(db: Database, stamp: Stamp, notice: dict) -> int:
                                           "issued_on")}
     summary["inputs_sha256"] = hashlib.sha256(canonical(notice["inputs"]).encode("utf-8")).hexdigest()
     audit.append(db, stamp, "notice.issue", f"notices:{notice['serial']}", None, summary)
-    return cursor.lastrowid
+    return notice_id
 
 
 def _row(row: dict) -> dict:
@@ -61,10 +62,10 @@ def receipt(db: Database, serial: str) -> dict | None:
 
 def insert_receipt(db: Database, stamp: Stamp, serial: str, returned_on: str) -> int:
     """The signed 回执 of notice `serial` is back (inside the caller's transaction, with its audit entry)."""
-    cursor = db.execute("INSERT INTO notice_receipts (serial, returned_on, operator, recorded_at) VALUES (?, ?, ?, ?)",
-                        [serial, returned_on, stamp.operator, stamp.at])
+    receipt_id = insert_id(db, "INSERT INTO notice_receipts (serial, returned_on, operator, recorded_at)"
+                           " VALUES (?, ?, ?, ?)", [serial, returned_on, stamp.operator, stamp.at])
     audit.append(db, stamp, "notice.receipt", f"notices:{serial}", None, {"serial": serial, "returned_on": returned_on})
-    return cursor.lastrowid
+    return receipt_id
 
 
 def same_decision(db: Database, person_id: int, kind: str, decision: dict, decision_id: int | None) -> dict | None:
