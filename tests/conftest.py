@@ -36,7 +36,7 @@ def make_id(birth: str = "19900101", area: str = "411502", seq: int = 123) -> st
 # [postgresql]. A test that is about the file itself (its path, its folder, PRAGMAs) says
 # @pytest.mark.sqlite_only.
 BOTH_ENGINES = {
-    "test_store", "test_audit", "test_audit_every_write", "test_audit_tampering", "test_auth_roles",
+    "test_store", "test_audit", "test_audit_every_write", "test_auth_roles",
     "test_services_counter_story", "test_services_enrolment", "test_services_life_events",
     "test_services_notices", "test_services_parameters", "test_services_payments", "test_services_person_terms",
     "test_services_tax_import", "test_services_transfer_retirement", "test_server_store",

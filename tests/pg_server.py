@@ -65,6 +65,8 @@ class PgServer:
         return subprocess.run([*self.as_user, *args], check=check, capture_output=True, text=True)
 
     def start(self) -> "PgServer":
+        self._sweep()
+        (self.root / "owner.pid").write_text(str(os.getpid()))
         os.chmod(self.root, 0o755)
         pwfile = self.root / "pw"
         pwfile.write_text(PASSWORD + "\n")
@@ -81,6 +83,25 @@ class PgServer:
         self.pg_ctl("start")
         self._started = True
         return self
+
+    def _sweep(self) -> None:
+        """Servers left by a test run that was killed (its pid gone): stopped, their folders removed."""
+        for folder in glob.glob(os.path.join(tempfile.gettempdir(), "flexins-pg-*")):
+            folder = Path(folder)
+            if folder == self.root:
+                continue
+            try:
+                owner = int((folder / "owner.pid").read_text())
+                os.kill(owner, 0)
+                continue   # its run is still going
+            except ProcessLookupError:
+                pass
+            except (OSError, ValueError):
+                continue
+            if (folder / "data" / "postmaster.pid").exists():
+                self._run(str(self.bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop",
+                          check=False)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def url(self, dbname: str = "postgres", user: str = SUPERUSER, password: str | None = PASSWORD) -> str:
         auth = f"{user}:{password}" if password else user
