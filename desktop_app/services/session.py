@@ -208,6 +208,16 @@ def open_session(path: Path | str, operator: str | None = "管理员", clock: Ca
     return session
 
 
+def connect_data(source):
+    """Another connection to a session's data (session.data_source): the file, or the server with this PC's
+    password for it. For jobs that run on their own thread (imports, exports, checks)."""
+    if is_server_url(source):
+        from desktop_app.services import server_login
+
+        return server_login.connect_server(str(source))
+    return connect(source)
+
+
 def _open_server(url: str, operator: str | None, clock: Callable[[], datetime], password: str | None) -> Session:
     from desktop_app.services import server_login
 

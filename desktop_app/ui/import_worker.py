@@ -17,9 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.services.session import Session
+from desktop_app.services.session import Session, connect_data
 from desktop_app.services.tax_import import import_tax_file
-from desktop_app.store.db import connect
 
 
 class ImportWorker(QObject):
@@ -40,19 +39,19 @@ class ImportWorker(QObject):
         operator = replace(self._session, db=None, instance_lock=None)  # who asks, fixed now
         if self.thread is None or not self.thread.is_alive():
             self._jobs = queue.Queue()  # the thread's own: one that outlived stop() never takes a new job
-            self.thread = threading.Thread(target=self._run, args=(Path(self._session.path), self._jobs),
+            self.thread = threading.Thread(target=self._run, args=(self._session.data_source, self._jobs),
                                            daemon=True, name="tax-import")
             self.thread.start()
         self._jobs.put((operator, Path(path), today, dry_run))
 
-    def _run(self, data_path: Path, jobs: queue.Queue) -> None:
+    def _run(self, data_path, jobs: queue.Queue) -> None:
         db = None
         try:
             while (job := jobs.get()) is not None:
                 operator, path, today, dry_run = job
                 try:
                     if db is None:
-                        db = connect(data_path)
+                        db = connect_data(data_path)
                     report = import_tax_file(replace(operator, db=db), path, today, dry_run,
                                              progress=lambda s, d, t: self.progress.emit(s, int(d), int(t)),
                                              cancel=self.cancel.is_set)

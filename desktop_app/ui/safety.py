@@ -121,7 +121,7 @@ class SafetyControls(QObject):
         self.backup_timer.start()
         self.sweep()
         self.safety_status.setText(self.safety_status.text() or "正在检查数据文件…")
-        path = self.session.path
+        path = self.session.data_source
         self._run("integrity", lambda progress, cancel: check_integrity(path, quick=True, cancel=cancel),
                   self._checked, self._check_failed)
 
@@ -155,7 +155,9 @@ class SafetyControls(QObject):
             self._note("数据文件已损坏，请立即从备份恢复", bad=True)
             self.show_damaged(result)
             return
-        if not self.session.demo_login:
+        if self.session.server:
+            self._note(result.message)
+        elif not self.session.demo_login:
             self._note(f"数据文件检查通过（{result.seconds:.1f} 秒）")
         if self.auto_backup:
             self.backup_if_due(START_BACKUP_MIN_HOURS)
