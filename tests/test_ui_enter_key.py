@@ -58,6 +58,7 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     from desktop_app.ui.notice_dialog import NoticeDialog
     from desktop_app.ui.notices_dialog import NoticesDialog
     from desktop_app.ui.operators_dialog import OperatorsDialog
+    from desktop_app.ui.server_dialog import ServerDialog
     from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.startup import RestoreAtStartDialog
 
@@ -90,6 +91,7 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
         "NoticesDialog": NoticesDialog(session, person_id),
         "OperatorsDialog": OperatorsDialog(session),
         "SettingsDialog": SettingsDialog(session, lambda: TODAY),
+        "ServerDialog": ServerDialog(session),
     }
 
 

@@ -99,7 +99,7 @@ class SafetyControls(QObject):
         """Show only what the logged-in role may do (the services refuse the rest anyway)."""
         admin, correct = may(self.session, "admin"), may(self.session, "correct")
         for act in (self.operators_action, self.backup_action, self.verify_action,
-                    getattr(self.window, "settings_action", None)):
+                    getattr(self.window, "settings_action", None), getattr(self.window, "server_action", None)):
             if act is not None:
                 act.setVisible(admin)
         personal = self.session.role not in (None, "system") and not self.session.demo_login
