@@ -17,9 +17,11 @@ from datetime import date
 from pathlib import Path
 
 
-def _open(path: Path):
+def _open(path: Path | str):
     from desktop_app.services.session import open_session
+    from desktop_app.store.db import is_server_url
 
+    path = path if is_server_url(str(path)) else Path(path)
     kwargs = {}
     if "check" in inspect.signature(open_session).parameters:
         kwargs["check"] = False  # the integrity check runs after the window shows; measured by the start probe
@@ -85,20 +87,21 @@ def notices_to_render(session, samples: list[dict], today: date, count: int = 40
         try:
             decision = ledger(session, s["id"], today).decision
             if decision and decision.get("waiting_periods"):
-                found.append(("waiting_period", decision))
+                found.append(("waiting_period", decision, {}))
             if s["scenario"] in ("in_arrears", "lapsed"):
                 quote = quote_back_payment(session, s["id"], today)
                 if quote.decision.get("arrears_months"):
-                    found.append(("lump_sum", quote.decision))
+                    # a lump-sum notice prints paying next month beside paying today (issue 14)
+                    found.append(("lump_sum", quote.decision, {"next_month": quote.decision_next_month}))
         except InputError:
             continue
-        for kind, decision in found:
+        for kind, decision, related in found:
             notices.append({"kind": kind, "serial": f"{today.year}BM-{len(notices) + 1:06d}",
                             "issued_on": today.isoformat(), "operator": "性能测试员",
                             "office_name": session.office.name,
                             "jurisdiction_name": decision.get("jurisdiction_name") or decision["jurisdiction"],
                             "person": {"name": s["name"], "id_number": s["id_number"]}, "decision": decision,
-                            "replaces": None, "demo": True})
+                            "replaces": None, "demo": True, **related})
         if len(notices) >= count:
             break
     return notices
@@ -210,7 +213,7 @@ def _rss() -> float:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe_app")
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="the data file, or the server's postgresql:// address")
     parser.add_argument("meta", type=Path)
     parser.add_argument("--import", dest="import_csv", type=Path)
     parser.add_argument("--profile", type=Path, help="write pyinstrument's text profile of the whole probe here")

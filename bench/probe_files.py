@@ -69,7 +69,10 @@ def main(argv: list[str]) -> int:
     from desktop_app.services.session import open_session
     from desktop_app.services.tax_import import import_tax_file
 
-    session = open_session(Path(argv[0]), operator="性能测试员", check=False)
+    from desktop_app.store.db import is_server_url
+
+    where = argv[0] if is_server_url(argv[0]) else Path(argv[0])
+    session = open_session(where, operator="性能测试员", check=False)
     with tempfile.TemporaryDirectory() as folder:
         path = crafted_xlsx(Path(folder))
         before = _rss_now()

@@ -154,3 +154,13 @@ def test_a_read_only_file_gives_a_clear_message(tmp_path):
             people.insert(ro, STAMP, PERSON)
     assert "只读" in e.value.message
     ro.close()
+
+
+def test_every_migration_after_the_server_baseline_has_its_postgresql_step():
+    """A SQLite migration without a server step would leave the two engines' schemas apart (store/schema_pg.py)."""
+    from desktop_app.store import schema_pg
+
+    names = [m.name for m in MIGRATIONS._migrations]
+    assert schema_pg.BASELINE in names
+    assert [n for n in names[names.index(schema_pg.BASELINE) + 1:] if n not in schema_pg.STEPS] == []
+    assert set(schema_pg.STEPS) <= set(names)
