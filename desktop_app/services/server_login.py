@@ -92,6 +92,7 @@ def _store(name: str, doc: dict) -> None:
 
 
 def save_password(public_url: str, password: str) -> None:
+    _GIVEN.pop(public_url, None)   # the password kept from now on is this one
     doc = _load(LOGINS_FILE)
     protector = anchors.PROTECTOR
     if protector is not None:
@@ -101,7 +102,19 @@ def save_password(public_url: str, password: str) -> None:
     _store(LOGINS_FILE, doc)
 
 
+# Passwords given to this process (typed, or written in a --db address) for the other connections its jobs open
+# (the import worker, the audit check): kept in memory only, never written.
+_GIVEN: dict[str, str] = {}
+
+
+def remember(public_url: str, password: str | None) -> None:
+    if password:
+        _GIVEN[public_url] = password
+
+
 def saved_password(public_url: str) -> str | None:
+    if public_url in _GIVEN:
+        return _GIVEN[public_url]
     entry = _load(LOGINS_FILE).get(public_url)
     if not entry:
         return None

@@ -221,8 +221,9 @@ def connect_data(source):
 def _open_server(url: str, operator: str | None, clock: Callable[[], datetime], password: str | None) -> Session:
     from desktop_app.services import server_login
 
-    public, saved = server_login.split_password(url)
-    db = connect(url if saved else public, password=password or saved or server_login.saved_password(public),
+    public, written = server_login.split_password(url)
+    server_login.remember(public, password or written)   # for this session's other connections (jobs)
+    db = connect(public, password=password or written or server_login.saved_password(public),
                  label=server_label(public))
     try:
         place = server_login.local_place(public)

@@ -244,6 +244,13 @@ def _server_error(db, exc: BaseException) -> StoreError | None:
     return None
 
 
+def stream(db: Database, sql: str, params=None):
+    """A cursor over a large result, read as it is iterated (SQLite's own cursors are; a server's are made so)."""
+    if is_server(db):
+        return db.stream(sql, params)
+    return db.execute(sql, params) if params is not None else db.execute(sql)
+
+
 def insert_id(db: Database, sql: str, params) -> int:
     """Run one INSERT and return the new row's id (SQLite's lastrowid; RETURNING id on a server)."""
     if is_server(db):

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp, canonical
-from desktop_app.store.db import insert_id
+from desktop_app.store.db import insert_id, stream
 from desktop_app.store.dialect import dialect
 
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id",
@@ -97,7 +97,7 @@ def range_digest(db: Database, first: int, last: int, extra: list[dict] = ()) ->
     in one transaction, have consecutive ids); `extra`: rows of the range since voided, put back in place."""
     digest = hashlib.sha256()
     missing = sorted((r["id"], row_line(r)) for r in extra)
-    cursor = db.execute(f"SELECT id, {ROW_LINE} FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
+    cursor = stream(db, f"SELECT id, {ROW_LINE} FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
     for id_, line in heapq.merge(cursor, missing):
         digest.update((line + "\n").encode("utf-8"))
     return digest.hexdigest()

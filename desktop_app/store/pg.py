@@ -27,6 +27,7 @@ from desktop_app.store.dialect import POSTGRESQL
 
 CONNECT_TIMEOUT_S = 5
 APPLICATION_NAME = "flexins-desk"
+_STREAMS = itertools.count(1)
 
 
 def server_conninfo(url: str, password: str | None = None) -> str:
@@ -119,6 +120,20 @@ class _Conn:
     def execute(self, sql: str, params=None) -> Cursor:
         return self._owner.execute(sql, params)
 
+    def stream(self, sql: str, params=None) -> Cursor:
+        """A large read (every audit entry, an import's million rows) fetched a batch at a time through a
+        server-side cursor, instead of the whole result in this process's memory at once."""
+        with self._lock:
+            conn = self._ready()
+            cursor = conn.cursor(name=f"stream_{id(self):x}_{next(_STREAMS)}", withhold=not self.in_transaction)
+            cursor.itersize = 5000
+            try:
+                named = isinstance(params, Mapping)
+                cursor.execute(translate(sql, named), params if named or params is None else list(params))
+            except psycopg.OperationalError as exc:
+                raise self.unavailable(exc) from exc
+            return Cursor(cursor, self)
+
     def executemany(self, sql: str, rows: Iterable) -> None:
         self._owner.executemany(sql, rows)
 
@@ -201,6 +216,20 @@ class PgDatabase:
                 else:
                     named = isinstance(params, Mapping)
                     cursor.execute(translate(sql, named), params if named else list(params))
+            except psycopg.OperationalError as exc:
+                raise self.unavailable(exc) from exc
+            return Cursor(cursor, self)
+
+    def stream(self, sql: str, params=None) -> Cursor:
+        """A large read (every audit entry, an import's million rows) fetched a batch at a time through a
+        server-side cursor, instead of the whole result in this process's memory at once."""
+        with self._lock:
+            conn = self._ready()
+            cursor = conn.cursor(name=f"stream_{id(self):x}_{next(_STREAMS)}", withhold=not self.in_transaction)
+            cursor.itersize = 5000
+            try:
+                named = isinstance(params, Mapping)
+                cursor.execute(translate(sql, named), params if named or params is None else list(params))
             except psycopg.OperationalError as exc:
                 raise self.unavailable(exc) from exc
             return Cursor(cursor, self)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from desktop_app.store.audit import canonical
+from desktop_app.store.db import stream
 from desktop_app.store.dialect import dialect
 from desktop_app.store.ledger import range_digest
 from desktop_app.store.operators import password_digest
@@ -223,7 +224,7 @@ def _missing(db: Database, kind: str, describe: Callable[[str], str]) -> None:
 
 
 def _rows(db: Database, sql: str) -> Iterator[dict]:
-    cursor = db.execute(sql)
+    cursor = stream(db, sql)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values))
@@ -371,7 +372,7 @@ def check_tables(db: Database, progress: Callable[[str], None] | None = None) ->
         _create(db)
     try:
         counters: dict = {}
-        cursor = db.execute("SELECT id, at, operator, action, entity, before, after FROM audit ORDER BY id")
+        cursor = stream(db, "SELECT id, at, operator, action, entity, before, after FROM audit ORDER BY id")
         names = [d[0] for d in cursor.description]
         entries = 0
         while batch := cursor.fetchmany(2000):
