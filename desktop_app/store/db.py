@@ -237,8 +237,12 @@ def _server_error(db, exc: BaseException) -> StoreError | None:
     if isinstance(exc, errors.InsufficientPrivilege):
         return StoreError(f"数据库登录没有此项权限（{exc.diag.message_primary}），本次操作未保存。请联系管理员。")
     if isinstance(exc, psycopg.IntegrityError):
-        table = exc.diag.table_name or ("audit" if "只能追加" in (exc.diag.message_primary or "") else None)
-        return Refused(REFUSED_MESSAGES.get(table, REFUSED_DEFAULT), table)
+        if "只能追加" in (exc.diag.message_primary or ""):
+            return Refused(REFUSED_MESSAGES["audit"], "audit")
+        table = exc.diag.table_name
+        if isinstance(exc, errors.UniqueViolation):   # the same row saved a moment before, often at another window
+            return Refused(REFUSED_MESSAGES.get(table, REFUSED_DEFAULT), table)
+        return Refused(REFUSED_DEFAULT, table)
     if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)):
         return ServerUnavailable.of(getattr(db, "label", ""), exc)
     return None
@@ -274,7 +278,8 @@ def _store_error(exc: sqlite3.Error) -> StoreError | None:
     text = str(exc).lower()
     if isinstance(exc, sqlite3.IntegrityError):
         table = _refused_table(str(exc))
-        error = Refused(REFUSED_MESSAGES.get(table, REFUSED_DEFAULT), table)
+        unique = "UNIQUE" in str(exc) or table == "audit"
+        error = Refused(REFUSED_MESSAGES.get(table, REFUSED_DEFAULT) if unique else REFUSED_DEFAULT, table)
         error.__cause__ = exc
         return error
     if "disk is full" in text or "database or disk is full" in text:
