@@ -248,6 +248,28 @@ def _server_error(db, exc: BaseException) -> StoreError | None:
     return None
 
 
+class Interrupted(Exception):
+    """A long statement stopped because the caller's cancel() said so (store.db.interruptible)."""
+
+
+@contextlib.contextmanager
+def interruptible(db: Database, cancel, steps: int = 200_000) -> Iterator[None]:
+    """Let cancel() stop a long statement of this block: SQLite asks it every `steps` virtual-machine steps
+    (raising Interrupted); a server's statements are not interrupted, the caller asks between them."""
+    if cancel is None or is_server(db):
+        yield
+        return
+    db.conn.set_progress_handler(lambda: bool(cancel()), steps)
+    try:
+        yield
+    except (sqlite3.OperationalError, StoreError) as exc:
+        if "interrupt" in str(exc.__cause__ or exc).lower():
+            raise Interrupted() from None
+        raise
+    finally:
+        db.conn.set_progress_handler(None, 0)
+
+
 def stream(db: Database, sql: str, params=None):
     """A cursor over a large result, read as it is iterated (SQLite's own cursors are; a server's are made so)."""
     if is_server(db):

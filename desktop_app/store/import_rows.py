@@ -237,6 +237,17 @@ def write_ledger(db: Database, month: str, first: int, last: int, import_id: int
     return cursor.rowcount
 
 
+def written_ids(db: Database, import_id: int, rows: int) -> tuple[int, int] | None:
+    """(first, last) ledger id of the import's rows just written, which are consecutive (the transaction holds
+    the write turn); None when they are not (never assumed on a server, whose identity could have jumped)."""
+    last = db.execute("SELECT max(id) FROM ledger").fetchone()[0]
+    first = last - rows + 1
+    if is_server(db) and db.execute("SELECT count(*) FROM ledger WHERE id BETWEEN ? AND ? AND import_id = ?",
+                                    [first, last, import_id]).fetchone()[0] != rows:
+        return None
+    return first, last
+
+
 def record_import(db: Database, file_name: str, sha256: str, rows: int, imported_on: str, operator: str,
                   recorded_at: str) -> int:
     """The imports row every ledger row of the file points to."""
