@@ -58,6 +58,11 @@ def main(argv: list[str]) -> int:
                 t0 = time.time()
                 w.ui.login_button.click()
                 state["login_s"] = time.time() - t0
+                # the password's scrypt (128 MiB at OWASP's cost) is the login's, as its time is: the demo
+                # start measured on a file logs in without one
+                from bench.probe_app import _reset_peak_rss
+
+                _reset_peak_rss()
                 return True
         return False
 
