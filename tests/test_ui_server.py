@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.services import server_login
 from tests.pg_server import PgServer
-from ui_fixtures import TODAY, click, type_into, ui_session, window  # noqa: F401
+from ui_fixtures import click, type_into, ui_session, window  # noqa: F401
 
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)

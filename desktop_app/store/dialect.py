@@ -10,7 +10,6 @@ store/schema_pg.py for PostgreSQL; see docs/office-server.md, "A new table or mi
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 
@@ -68,15 +67,6 @@ class Dialect:
         return ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                 " AND table_type = 'BASE TABLE' ORDER BY table_name")
 
-    # -- errors ------------------------------------------------------------------------------------------
-    @property
-    def errors(self):
-        """The engine's DB-API module, for its exception classes (Error, IntegrityError, OperationalError ...)."""
-        if self.name == "sqlite":
-            return sqlite3
-        import psycopg
-
-        return psycopg
 
 
 SQLITE = Dialect("sqlite", temp="temp.", without_rowid=" WITHOUT ROWID", cross_join="CROSS JOIN", text="TEXT")
