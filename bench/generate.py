@@ -206,11 +206,11 @@ def _open_fresh(path: Path) -> dict[str, dict]:
     """The real file format: the app creates the file and the office parameters through its services."""
     from desktop_app.rules import JURISDICTIONS
     from desktop_app.services.demo_parameters import enter_demo_parameters
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.settings import set_office, set_setting
     from desktop_app.store import parameters as parameter_store
 
-    session = open_session(path, operator=OPERATOR, clock=lambda: datetime.combine(date(2022, 1, 1), dtime(9)))
+    session = open_trusted_session(path, OPERATOR, clock=lambda: datetime.combine(date(2022, 1, 1), dtime(9)))
     try:
         set_office(session, *OFFICE)
         set_setting(session, "demo", True)
@@ -284,7 +284,7 @@ def write_tax_file(path: Path, pending: list[tuple], writer: Writer, limit: int,
         out.writerow(["身份证号", "姓名", "费款所属期", "缴费日期", "缴费金额", "票据号"])
         for m in sorted(by_month):
             paid_month = max(m, END + 1)  # arrears are paid in the first month of the file
-            for pid, number, name, j, mode, ratio, _ in by_month[m]:
+            for _pid, number, name, j, mode, ratio, _ in by_month[m]:
                 if written >= limit:
                     return written
                 amount = writer.standard(j, mode, ratio, m)[2]

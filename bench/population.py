@@ -119,14 +119,16 @@ class Population:
         from desktop_app.rules import JURISDICTIONS
 
         modes = JURISDICTIONS[j].modes
+        chooses_base = JURISDICTIONS[j].person_chooses_base   # 江苏 二: the person's chosen band
         plan = Plan(
             id_number=number, name=self._name(sex), sex=sex, birth_date=birth,
             phone="1" + rng.choice("3578") + f"{rng.randrange(10 ** 9):09d}",
             address=f"{province}{districts[code]}{rng.choice(streets)}{rng.randint(1, 300)}号",
             category=rng.choice(CATEGORIES),
-            places=["residence_permit"] if j == "jiangsu" and rng.random() < 0.3 else ["hukou"],
+            # a residence permit is a local tie everywhere, 江苏's the one that needs it spelt out
+            places=["residence_permit"] if chooses_base and rng.random() < 0.3 else ["hukou"],
             jurisdiction=j, mode="pooling_only" if len(modes) > 1 and rng.random() < 0.3 else modes[0],
-            base_ratio=rng.choice(JIANGSU_RATIOS) if j == "jiangsu" else None,
+            base_ratio=rng.choice(JIANGSU_RATIOS) if chooses_base else None,
             scenario=_weighted(rng, SCENARIO_SHARES), first_month=0,
         )
         self._history(plan)

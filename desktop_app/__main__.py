@@ -1,4 +1,5 @@
-"""python -m desktop_app [--demo | --db PATH | --db postgresql://user@host:port/db] [--selftest OUTDIR]
+"""python -m desktop_app [--demo [huainan|jiangsu|jilin|xinyang] | --db PATH | --db postgresql://user@host:port/db]
+                        [--selftest OUTDIR]
 
 Without --db: the server this PC was pointed at in 设置 → 数据库服务器, else the data file on this PC."""
 
@@ -12,8 +13,10 @@ from pathlib import Path
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description="灵活就业参保经办台")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--demo", action="store_true",
-                       help="open the demo database (built on first use) in the user's data folder")
+    where.add_argument("--demo", nargs="?", const="", default=None, metavar="JURISDICTION",
+                       choices=("", "huainan", "jiangsu", "jilin", "xinyang"),
+                       help="open the demo database of one office (built on first use) in the user's data folder;"
+                            " without a jurisdiction the office is chosen on screen")
     where.add_argument("--db", metavar="PATH|URL",
                        help="open this data file, or the office's server (postgresql://user@host:port/db)")
     where.add_argument("--selftest", type=Path, metavar="OUTDIR",
@@ -28,7 +31,7 @@ def _fatal(message: str) -> int:
     return 1
 
 
-def _build_demo(app, path: Path) -> None:
+def _build_demo(app, path: Path, jurisdiction: str) -> None:
     """The demo database takes a few seconds to build: say so on screen meanwhile."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
@@ -36,14 +39,14 @@ def _build_demo(app, path: Path) -> None:
     from desktop_app.notices.issue import render
     from desktop_app.services.demo import build_demo_database
 
-    note = QLabel("正在生成示例数据库（约200名虚构参保人），请稍候…")
+    note = QLabel("正在生成示例数据库（约100名虚构参保人），请稍候…")
     note.setWindowTitle("灵活就业参保经办台")
     note.setAlignment(Qt.AlignmentFlag.AlignCenter)
     note.setMinimumSize(420, 120)
     note.show()
     app.processEvents()
     try:
-        build_demo_database(path, date.today(), render)
+        build_demo_database(path, date.today(), render, jurisdiction=jurisdiction)
     finally:
         note.close()
 
@@ -53,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
 
     utf8_console()  # before argparse: its help and errors are Chinese too
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    import desktop_app.ui  # noqa: F401  (works around PySide6 6.12 on CPython 3.11 before any Qt call)
     from desktop_app.ui.app import create_application
 
     app = create_application(sys.argv[:1])
@@ -87,10 +89,18 @@ def run_window(app, args: argparse.Namespace) -> int:
     from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.startup import open_data_file
 
-    if args.demo:
-        path = demo_data_path()
+    if args.demo is not None:
+        jurisdiction = args.demo
+        if not jurisdiction:
+            from desktop_app.ui.demo_chooser import DemoChooser
+
+            chooser = DemoChooser()
+            if chooser.exec() != QDialog.DialogCode.Accepted or chooser.choice is None:
+                return 0
+            jurisdiction = chooser.choice
+        path = demo_data_path(jurisdiction)
         if not path.exists():
-            _build_demo(app, path)
+            _build_demo(app, path, jurisdiction)
     else:
         from desktop_app.services.server_login import chosen_source
         from desktop_app.store.db import is_server_url
@@ -119,8 +129,14 @@ def run_window(app, args: argparse.Namespace) -> int:
             return _fatal(f"{path}\n{error.message}")
         if not get_office(session).jurisdiction:
             if may(session, "admin"):
-                # first start on a new data file: the administrator sets the office before anything else
+                # first start on a new data file: the administrator sets the office before anything else,
+                # then the backup passphrase (no backup is made without it: issue 12)
                 SettingsDialog(session, date.today).exec()
+                from desktop_app.services.backup import has_backup_key
+                from desktop_app.ui.passphrase_dialog import PassphraseDialog
+
+                if not has_backup_key(session):
+                    PassphraseDialog(session, first_start=True).exec()
             else:
                 QMessageBox.information(None, "尚未设置经办机构", "请管理员先登录，在“设置”中选择统筹地区并填写经办机构名称。")
         window = MainWindow(session, demo=demo, settings=settings)

@@ -145,7 +145,7 @@ def main() -> None:
     try:
         build(args)
     except (fetch.FetchError, stage.StageError, authenticode.SignatureError, nsis.TemplateError) as e:
-        raise SystemExit(f"installer build FAILED: {e}")
+        raise SystemExit(f"installer build FAILED: {e}") from e
 
 
 if __name__ == "__main__":

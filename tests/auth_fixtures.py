@@ -20,16 +20,16 @@ def _staff(path, backup_key) -> None:
     from desktop_app.services import auth, operators
     from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_session, open_trusted_session
     from desktop_app.services.settings import set_office
     from tests.conftest import FIXED_NOW, OFFICE_NAME, TODAY
 
-    system = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
+    system = open_trusted_session(path, "测试员", clock=lambda: FIXED_NOW)
     set_office(system, "xinyang", OFFICE_NAME)
     enter_demo_parameters(system, "xinyang", TODAY)
     store_key(system, backup_key)
     system.close()
-    s = open_session(path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(path, clock=lambda: FIXED_NOW)
     try:
         auth.ensure_first_admin(s)
         auth.login(s, "admin", "admin")
@@ -74,6 +74,6 @@ def staffed(staffed_path):
     from desktop_app.services.session import open_session
     from tests.conftest import FIXED_NOW
 
-    s = open_session(staffed_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(staffed_path, clock=lambda: FIXED_NOW)
     yield s
     s.close()

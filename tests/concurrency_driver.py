@@ -23,11 +23,11 @@ def main(url: str, worker: int, actions: int, plan_path: str, out_path: str) -> 
     from desktop_app.services.enrolment import EnrolmentForm, enrol, preview_enrolment
     from desktop_app.services.errors import InputError, StoreError
     from desktop_app.services.payments import record_months
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.tax_import import import_tax_file
 
     plan = json.loads(open(plan_path, encoding="utf-8").read())
-    session = open_session(url, operator=f"窗口{worker}", clock=lambda: datetime(2025, 6, 16, 9, 30))
+    session = open_trusted_session(url, f"窗口{worker}", clock=lambda: datetime(2025, 6, 16, 9, 30))
     rng = random.Random(1000 + worker)
     ids: list[str] = plan["ids"]
     hot = ids[: plan["hot"]]               # the people every counter keeps paying at once: same-month races
@@ -89,11 +89,11 @@ def main(url: str, worker: int, actions: int, plan_path: str, out_path: str) -> 
                 refresh()
         elif roll < 0.40:   # a race: the hot people, the latest month, every counter at once
             number = rng.choice([n for n in hot if n in known] or list(known))
-            outcome("pay", [number, "2025-06"], lambda n=number: do_pay(n, MONTHS[-1], f"W{worker}R{i}"))
+            outcome("pay", [number, "2025-06"], lambda n=number, r=f"W{worker}R{i}": do_pay(n, MONTHS[-1], r))
         elif roll < 0.97:
             number = rng.choice(list(known))
             month = rng.choice(MONTHS)
-            outcome("pay", [number, f"{month:%Y-%m}"], lambda n=number, m=month: do_pay(n, m, f"W{worker}R{i}"))
+            outcome("pay", [number, f"{month:%Y-%m}"], lambda n=number, m=month, r=f"W{worker}R{i}": do_pay(n, m, r))
         else:
             number = rng.choice(list(known))
             outcome("notice", number, lambda n=number: do_notice(n))

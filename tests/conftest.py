@@ -1,15 +1,18 @@
 """Shared fixtures: a real SQLite file in tmp_path with the migrations applied, and a session on it."""
 
 import os
+import sys
+from datetime import datetime
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# Before any Qt call: PySide6 6.12 on CPython 3.11 leaks references to None (see desktop_app/ui/compat.py).
-import desktop_app.ui  # noqa: E402,F401
-
-from datetime import datetime  # noqa: E402
-
-import pytest  # noqa: E402
+# PySide6 6.12 on CPython 3.11 drops references to None: scripts/setup pins None in every process of the venv
+# (scripts/none_pin.py); without that a run would abort half-way with "none_dealloc".
+if sys.implementation.name == "cpython" and sys.version_info < (3, 12) and sys.getrefcount(None) < 1 << 40:
+    pytest.exit("None is not pinned in this Python 3.11 environment: run the tests with scripts/test "
+                "(scripts/setup installs scripts/none_pin.py into the venv)", returncode=4)
 
 FIXED_NOW = datetime(2025, 6, 16, 9, 30, 0)
 FIRST_SCHEMA = __import__("pathlib").Path(__file__).parent / "fixtures" / "schema_m001.sqlite3"  # session 1's file
@@ -151,10 +154,10 @@ def backup_key():
 def _office(path, backup_key) -> None:
     from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.settings import set_office, set_office_contact
 
-    session = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(path, "测试员", clock=lambda: FIXED_NOW)
     set_office(session, "xinyang", OFFICE_NAME)
     set_office_contact(session, **OFFICE_CONTACT)
     enter_demo_parameters(session, "xinyang", TODAY)
@@ -210,9 +213,9 @@ def enrolled(session):
 @pytest.fixture
 def session(db_path):
     """A clerk's session on db_path (operator 测试员, fixed clock); closed after the test."""
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
 
-    s = open_session(db_path, operator="测试员", clock=lambda: FIXED_NOW)
+    s = open_trusted_session(db_path, "测试员", clock=lambda: FIXED_NOW)
     yield s
     s.close()
 

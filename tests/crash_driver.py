@@ -24,7 +24,7 @@ from desktop_app.services.demo_people import check_digit  # noqa: E402
 from desktop_app.services.enrolment import EnrolmentForm, enrol  # noqa: E402
 from desktop_app.services.payments import contribution_case, record_months  # noqa: E402
 from desktop_app.services.rules_glue import add_months, ask, month_str  # noqa: E402
-from desktop_app.services.session import open_session  # noqa: E402
+from desktop_app.services.session import open_trusted_session  # noqa: E402
 from desktop_app.services.tax_import import import_tax_file  # noqa: E402
 
 TODAY = date(2025, 6, 16)
@@ -92,7 +92,7 @@ def do_import(session, workdir: Path, fd) -> None:
 def main(argv: list[str]) -> int:
     data_path, journal_path, seed = Path(argv[0]), Path(argv[1]), int(argv[2])
     rng = random.Random(seed)
-    session = open_session(data_path, operator="崩溃测试", exclusive=True)
+    session = open_trusted_session(data_path, "崩溃测试", exclusive=True)
     fd = os.open(journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     print("ready", flush=True)
     actions = [lambda: do_enrol(session, rng, fd), lambda: do_pay(session, rng, fd),

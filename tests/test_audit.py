@@ -1,6 +1,5 @@
 """The audit chain: every write leaves an entry, and any edit or deletion of the log is found."""
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -97,7 +96,7 @@ def test_the_command_line_exits_0_for_an_intact_chain_and_leaves_the_file_alone(
     session.close()
     size = path.stat().st_size
     done = subprocess.run([sys.executable, "-m", "desktop_app.audit", "verify", str(path)],
-                          cwd=REPO, capture_output=True, text=True)
+                          cwd=REPO, capture_output=True, encoding="utf-8")
     assert done.returncode == 0, done.stderr
     assert "审计记录完整" in done.stdout
     assert path.stat().st_size == size

@@ -19,7 +19,7 @@ from tests.conftest import FIXED_NOW, TODAY, make_id
 
 
 def test_each_kind_of_write_adds_its_entry_and_the_chain_holds(db_path, tmp_path):
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(db_path, clock=lambda: FIXED_NOW)
     seen = []
 
     def expect(actions, do):

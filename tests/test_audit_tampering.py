@@ -15,7 +15,7 @@ from desktop_app.services.audit_log import check_file, close_sheet_anchor
 from desktop_app.services.errors import InputError
 from desktop_app.services.notices import issue_notice, reprint_notice
 from desktop_app.services.payments import ledger
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.store import audit
 from tests.conftest import FIXED_NOW, TODAY
@@ -100,7 +100,7 @@ def test_an_edit_of_the_data_beside_the_audit_is_named(office, capsys, edit, wor
 
 def test_an_operators_role_or_password_hash_written_by_hand_is_caught(office, capsys):
     path = office[0]
-    s = open_session(path, operator="测试员", clock=lambda: FIXED_NOW)
+    s = open_trusted_session(path, "测试员", clock=lambda: FIXED_NOW)
     operators.create_operator(s, "lisi", "李四", "clerk", "Counter2025")
     s.close()
     sql(path, "UPDATE operators SET role = 'admin' WHERE username = 'lisi'")
@@ -122,7 +122,7 @@ def test_a_notice_forged_with_its_sha256_is_caught_and_not_reprinted(office, cap
     conn.commit()
     conn.close()
     assert "告知书存档" in verdict(path, capsys)
-    s = open_session(path, operator="测试员")
+    s = open_trusted_session(path, "测试员")
     try:
         with pytest.raises(InputError, match="审计记录不符"):
             reprint_notice(s, serial)
@@ -143,7 +143,7 @@ def test_dropping_the_trigger_and_deleting_the_last_entries_is_caught(office, ca
 def test_deleting_only_entries_that_left_no_row_is_caught_by_the_anchor(office, capsys):
     """Logins and logouts change no business row: cutting them off leaves the tables consistent."""
     path = office[0]
-    s = open_session(path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(path, clock=lambda: FIXED_NOW)
     auth.ensure_first_admin(s)
     for _ in range(3):
         with pytest.raises(InputError):
@@ -158,7 +158,7 @@ def test_deleting_only_entries_that_left_no_row_is_caught_by_the_anchor(office, 
 def test_one_entry_edited_and_the_rest_rehashed_is_caught_by_the_anchors(office, capsys, tmp_path):
     path, wang, _li, _serial = office
     # the daily close sheet's anchor, taken before the edit
-    s = open_session(path, operator="测试员")
+    s = open_trusted_session(path, "测试员")
     paper = close_sheet_anchor(s)
     s.close()
     conn = sqlite3.connect(path)
@@ -181,7 +181,7 @@ def test_one_entry_edited_and_the_rest_rehashed_is_caught_by_the_anchors(office,
 
 def test_the_backup_catalogue_anchors_the_chain_too(office, capsys, tmp_path):
     path = office[0]
-    s = open_session(path, operator="测试员")
+    s = open_trusted_session(path, "测试员")
     backup.run_backup(backup.BackupJob(s.path, tmp_path / "usb", 5, s.stamp(), "auto"))
     s.close()
     anchors.anchor_path(path).unlink()               # the attacker removes the anchor beside the file

@@ -32,7 +32,7 @@ def clock():
 @pytest.fixture
 def app_session(db_path, clock):
     """The application's way in: no operator until someone logs in."""
-    s = open_session(db_path, operator=None, clock=clock)
+    s = open_session(db_path, clock=clock)
     auth.ensure_first_admin(s)
     yield s
     s.close()
@@ -113,7 +113,7 @@ def test_nobody_logged_in_may_do_nothing(app_session):
 def test_five_wrong_passwords_lock_the_account_for_the_set_minutes(app_session, clock):
     admin_in(app_session)
     add(app_session, "lisi", "clerk")
-    for attempt in range(1, 5):  # the same answer an unknown name gets (issue 12)
+    for _ in range(1, 5):  # the same answer an unknown name gets (issue 12)
         with pytest.raises(InputError, match="用户名或密码不正确（连续5次输错，账户将被锁定15分钟）"):
             auth.login(app_session, "lisi", "wrong-password")
     with pytest.raises(InputError, match="账户已锁定15分钟"):
@@ -218,7 +218,7 @@ def test_what_each_role_may_do(app_session):
 def test_the_demo_login_works_only_on_the_demo_database(app_session, demo_db_path):
     with pytest.raises(InputError, match="示例数据库"):
         auth.demo_login(app_session)
-    demo = open_session(demo_db_path, operator=None)
+    demo = open_session(demo_db_path)
     try:
         result = auth.demo_login(demo)
         assert result.role == "admin" and demo.demo_login and demo.operator == "demo"

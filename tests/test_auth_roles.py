@@ -42,6 +42,10 @@ def enrolled_in():
     return make
 
 
+def audit_actions(s) -> list[tuple[str, str]]:
+    return s.db.execute("SELECT action, operator FROM audit ORDER BY id").fetchall()
+
+
 def counts(s) -> tuple:
     return tuple(s.db[t].count for t in ("people", "ledger", "ledger_voids", "corrections", "parameters", "audit"))
 
@@ -70,8 +74,16 @@ def test_a_clerk_does_the_counter_job_but_not_corrections_voids_or_administratio
 def test_a_reviewer_may_void_and_correct_but_not_administer(office):
     s, person_id = office
     auth.login(s, "fh", PASSWORD + "x")
-    void_payment(s, person_id, date(2025, 3, 1), "票据号录错，作废重录", TODAY)
-    add_correction(s, person_id, "deemed", 12, "档案记载视同缴费年限", TODAY)
+    book = void_payment(s, person_id, date(2025, 3, 1), "票据号录错，作废重录", TODAY)
+    assert "2025-03" not in {r[0] for r in s.db.execute("SELECT month FROM ledger WHERE person_id = ?", [person_id])}
+    assert not next(m for m in book.months if m.month == date(2025, 3, 1)).paid   # the ledger shown says so
+    voided = s.db.execute("SELECT month, reason, operator FROM ledger_voids WHERE person_id = ?", [person_id]).fetchall()
+    assert voided == [("2025-03", "票据号录错，作废重录", "fh")]
+    correction = add_correction(s, person_id, "deemed", 12, "档案记载视同缴费年限", TODAY)
+    row = s.db["corrections"].get(correction)
+    assert (row["kind"], row["months"], row["reason"], row["operator"]) == ("deemed", 12, "档案记载视同缴费年限", "fh")
+    last = audit_actions(s)[-2:]
+    assert [a for a, _ in last] == ["ledger.void", "correction.add"] and {o for _, o in last} == {"fh"}
     with pytest.raises(PermissionDenied, match="复核员"):
         set_parameter(s, "avg_wage_annual", date(2025, 1, 1), "70000", "豫人社〔2025〕1号", TODAY)
 

@@ -26,7 +26,7 @@ class Ticks:
 
 @pytest.fixture
 def app_session(db_path):
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(db_path, clock=lambda: FIXED_NOW)
     auth.ensure_first_admin(s)
     yield s
     s.close()
@@ -80,7 +80,7 @@ def test_wrong_passwords_are_counted_at_the_field_then_the_account_locks(qtbot, 
     dialog = login_dialog(qtbot, staffed)
     ui = dialog.ui
     type_into(qtbot, ui.username_edit, "jb")
-    for left in (4, 3, 2, 1):
+    for _left in (4, 3, 2, 1):
         type_into(qtbot, ui.password_edit, "wrong-pass1")
         click(qtbot, ui.login_button)
         assert ui.password_error.text() == "用户名或密码不正确（连续5次输错，账户将被锁定15分钟）"
@@ -169,7 +169,7 @@ def test_the_administrator_verifies_the_audit_chain_from_the_menu(qtbot, staffed
 
 
 def test_the_demo_database_logs_in_by_itself_and_says_so(qtbot, demo_db_path):
-    s = open_session(demo_db_path, operator=None)
+    s = open_session(demo_db_path)
     try:
         auth.demo_login(s)
         window, safety = controls(qtbot, s, demo=True)

@@ -1,7 +1,11 @@
 """Backups (online API, last N kept), restore after checking the backup, CSV export, integrity check."""
 
+import contextlib
 import csv
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,7 +15,7 @@ import pytest
 from desktop_app.services import auth, backup, export, integrity, operators, restore
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import PermissionDenied
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 from desktop_app.services.settings import set_setting
 from desktop_app.store import audit
 from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW, make_id
@@ -48,6 +52,40 @@ def people(path: Path) -> int:
         conn.close()
 
 
+@contextlib.contextmanager
+def undeletable(path: Path):
+    """The file cannot be deleted while the block runs: held open on Windows (as an antivirus or Explorer holds
+    it), immutable on Linux (chattr +i: root on ext4, as CI runs)."""
+    if sys.platform == "win32":
+        with path.open("rb"):
+            yield
+        return
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_an_old_backup_that_cannot_be_deleted_is_said_not_dropped(session, tmp_path):
+    """Issue 16: a failed prune is reported in the result, its warning and the audit entry."""
+    folder = tmp_path / "备份"
+    set_setting(session, "backup_folder", str(folder))
+    set_setting(session, "backup_keep", 2)
+    ticks = Ticker()
+    first = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    with undeletable(first.path):
+        third = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)
+    assert third.prune_failed == (first.path,) and third.pruned == () and first.path.exists()
+    assert first.path.name in third.warning and "未能删除" in third.warning
+    entry = [e for e in audit.entries(session.db) if e["action"] == "backup.create"][0]   # the newest
+    assert first.path.name in json.loads(entry["after"])["prune_failed"]
+    fourth = backup.run_backup(backup.plan_backup(session, manual=True), now=ticks)   # deletable again
+    assert fourth.prune_failed == () and not first.path.exists() and fourth.warning == ""
+
+
 def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session, enrolled, tmp_path):
     enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 3, 1))
     folder = tmp_path / "U盘" / "经办台备份"
@@ -77,7 +115,7 @@ def test_a_backup_is_a_checked_single_file_and_only_the_last_n_are_kept(session,
 
 def test_a_backup_taken_while_clerks_save_is_one_consistent_snapshot(session, enrolled, tmp_path):
     enrolled(first_month=date(2025, 1, 1), paid_through=date(2025, 2, 1))
-    writer = open_session(session.path, operator="另一窗口", clock=lambda: FIXED_NOW)
+    writer = open_trusted_session(session.path, "另一窗口", clock=lambda: FIXED_NOW)
     counter = iter(range(301, 999, 2))
 
     def busy(done, total):  # a clerk enrols someone between the copy's steps
@@ -164,7 +202,7 @@ def test_a_damaged_or_tampered_or_foreign_backup_is_refused(session, enrolled, t
 
 
 def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     try:
         auth.ensure_first_admin(s)
         auth.login(s, "admin", "admin")
@@ -182,7 +220,7 @@ def test_only_the_administrator_backs_up_by_hand_and_restores(db_path, tmp_path)
 
 
 def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_password_of_the_backup(db_path, tmp_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
     auth.change_password(s, "admin", "Guanli2025x")
@@ -197,7 +235,7 @@ def test_a_file_that_cannot_be_opened_is_restored_at_start_with_the_admin_passwo
     result = restore.restore_damaged_file(db_path, made.path, "admin", "Guanli2025x", clock=lambda: FIXED_NOW,
                                           passphrase=BACKUP_PASSPHRASE)
     assert result.saved_current.read_bytes() == b"\x00" * 8192
-    reopened = open_session(db_path, operator=None)
+    reopened = open_session(db_path)
     try:
         assert auth.login(reopened, "admin", "Guanli2025x").role == "admin"
         assert [e["action"] for e in audit.entries(reopened.db, 2)] == ["auth.login", "backup.restore"]
@@ -264,13 +302,41 @@ def test_integrity_check_reports_a_damaged_file_in_chinese(tmp_path, db_path):
     assert integrity.check_integrity(tmp_path / "missing.sqlite3").ok is False
     stop = threading.Event()
     stop.set()
-    assert integrity.check_integrity(db_path, cancel=stop).ok in (None, True)  # a tiny file may finish first
+    cancelled = integrity.check_integrity(db_path, cancel=stop)   # asked to stop before it starts
+    assert cancelled.ok is None and "已取消" in cancelled.message
+
+
+def test_an_integrity_check_cancelled_while_it_runs_says_so(tmp_path):
+    """取消 during the check: SQLite is interrupted at its next progress call, and the result is "cancelled"."""
+    big = tmp_path / "big.sqlite3"
+    conn = sqlite3.connect(big)
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", ((f"{i:08d}" * 8,) for i in range(60_000)))
+    conn.execute("CREATE INDEX i ON t (x)")
+    conn.commit()
+    conn.close()
+
+    class StopOnceStarted(threading.Event):
+        """Not set when the check starts; set at the first time SQLite asks during the run."""
+        asked = 0
+
+        def is_set(self):
+            self.asked += 1
+            return self.asked > 1
+
+    assert integrity.check_integrity(big, quick=False).ok is True
+    stop = StopOnceStarted()
+    # the full check (a backup before restore) walks every row: SQLite asks every 200,000 steps
+    result = integrity.check_integrity(big, quick=False, cancel=stop)
+    assert stop.asked >= 2 and result.ok is None and "已取消" in result.message
 
 
 def test_read_only_checks_open_files_with_any_name(session, tmp_path):
     from desktop_app.store.db import readonly_uri
 
-    odd = tmp_path / "U盘 备份#1 100%?" / "flexins-20250616-093000.sqlite3"
+    # the characters a SQLite URI treats specially; "?" cannot be in a Windows file name
+    name = "U盘 备份#1 100%" + ("" if sys.platform == "win32" else "?")
+    odd = tmp_path / name / "flexins-20250616-093000.sqlite3"
     made = backup.run_backup(backup.BackupJob(session.path, odd.parent, 5, session.stamp(), "auto"))
     assert restore.verify_backup(made.path, passphrase=BACKUP_PASSPHRASE).ok
     plain = opened(made.path)

@@ -14,7 +14,7 @@ import pytest
 
 from desktop_app.services import backup, backup_crypto, restore
 from desktop_app.services.errors import InputError
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 from desktop_app.services.settings import set_office
 from desktop_app.store import audit
 from tests.conftest import BACKUP_PASSPHRASE, FIXED_NOW
@@ -44,7 +44,7 @@ def test_a_backup_holds_nothing_in_clear(session, made):
 
 
 def test_no_backup_without_a_passphrase_and_a_weak_one_refused(tmp_path):
-    s = open_session(tmp_path / "new.sqlite3", operator="管理员")
+    s = open_trusted_session(tmp_path / "new.sqlite3", "管理员")
     try:
         with pytest.raises(InputError, match="备份口令"):
             backup.plan_backup(s)
@@ -80,7 +80,7 @@ def test_on_a_replacement_pc_the_backup_and_its_passphrase_are_enough(session, e
     result = restore.restore_damaged_file(data_path, copied, "admin", "admin", passphrase=BACKUP_PASSPHRASE,
                                           clock=lambda: FIXED_NOW)
     assert result.check.people == 1
-    s = open_session(data_path, operator="测试员")
+    s = open_trusted_session(data_path, "测试员")
     try:
         assert s.db["people"].count == 1
         # the passphrase that opened it keeps the automatic backups going on this PC
@@ -148,7 +148,7 @@ def test_a_backup_with_its_audit_cut_short_is_refused(session, made, tmp_path):
 def test_another_offices_backup_is_restored_only_when_confirmed_and_the_confirmation_audited(session, made, tmp_path,
                                                                                              backup_key):
     other = tmp_path / "other" / "flexins.sqlite3"
-    s = open_session(other, operator="别处")
+    s = open_trusted_session(other, "别处")
     set_office(s, "huainan", "淮南市医疗保障局")
     backup.store_key(s, backup_key)
     theirs = backup.run_backup(backup.BackupJob(s.path, tmp_path / "theirs", 5, s.stamp(), "auto"), now=tick())
@@ -221,21 +221,27 @@ def test_what_a_crash_left_half_written_is_swept_at_the_next_start(session, tmp_
     assert not any(p.exists() for p in left) and other.exists()
 
 
-def test_the_administrator_sets_the_passphrase_in_the_backup_dialog(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QApplication, QInputDialog
+def test_the_administrator_sets_the_passphrase_in_the_backup_dialog(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
 
     from desktop_app.ui.app import setup_application
     from desktop_app.ui.backup_dialog import BackupDialog
+    from ui_fixtures import click, type_into
 
     setup_application(QApplication.instance())
-    s = open_session(tmp_path / "new.sqlite3", operator="管理员")
+    s = open_trusted_session(tmp_path / "new.sqlite3", "管理员")
     try:
         dialog = BackupDialog(s)
         qtbot.addWidget(dialog)
         assert "尚未设置备份口令" in dialog.ui.status_label.text()
-        typed = iter(["浉河区医保 2025 备份", "浉河区医保 2025 备份"])
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (next(typed), True)))
         dialog.ui.passphrase_button.click()
+        ask = dialog.passphrase_dialog
+        type_into(qtbot, ask.ui.passphrase_edit, "浉河区医保 2025 备份")
+        type_into(qtbot, ask.ui.repeat_edit, "浉河区医保 2025 备份错")
+        click(qtbot, ask.ui.save_button)
+        assert "不一致" in ask.ui.repeat_error.text() and not backup.has_backup_key(s)   # at the field at fault
+        type_into(qtbot, ask.ui.repeat_edit, "浉河区医保 2025 备份")
+        click(qtbot, ask.ui.save_button)
         assert "备份口令已设置" in dialog.ui.status_label.text() and backup.has_backup_key(s)
         assert "尚未设置备份口令" not in dialog.ui.status_label.text()
     finally:

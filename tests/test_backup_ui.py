@@ -3,7 +3,6 @@ the backup at start and the integrity check after the window shows; the start-up
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -144,8 +143,8 @@ def test_a_second_program_on_the_same_file_is_refused_with_a_message(qtbot, staf
     from desktop_app.ui.startup import open_data_file
 
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
-                               "from desktop_app.services.session import open_session\n"
-                               "s = open_session(sys.argv[1], operator='窗口一', exclusive=True)\n"
+                               "from desktop_app.services.session import open_trusted_session\n"
+                               "s = open_trusted_session(sys.argv[1], '窗口一', exclusive=True)\n"
                                "print('ready', flush=True); time.sleep(60)", str(staffed_path)],
                               cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
@@ -170,9 +169,9 @@ def test_a_file_that_cannot_open_is_restored_from_the_start_dialog(qtbot, staffe
     from desktop_app.services.session import open_session
     from desktop_app.ui.startup import RestoreAtStartDialog, open_data_file
 
-    s = open_session(staffed_path, operator=None)
+    s = open_session(staffed_path)
     auth.login(s, "admin", ADMIN_PASSWORD)
-    made = backup.run_backup(backup.plan_backup(s, manual=True))
+    backup.run_backup(backup.plan_backup(s, manual=True))
     s.close()
     staffed_path.write_bytes(b"\x00" * 4096 * 3)
     steps = []

@@ -40,3 +40,29 @@ def test_a_short_result_list_has_nothing_more_to_fetch(qtbot, window, ui_session
     window.search()
     assert window.people_model.rowCount() == 3 and not window.people_model.canFetchMore()
     assert window.ui.results_label.text() == "查找结果：3 人"
+
+
+def test_a_page_that_fails_is_not_taken_for_the_end_of_the_list(qtbot):
+    """Issue 16: only a locked window (InputError: the lock says why) ends the fetching quietly; a database error
+    is raised and the list stays incomplete, never shown as all the matches."""
+    import sqlite3
+
+    import pytest
+
+    from desktop_app.services.errors import InputError
+    from desktop_app.ui.people_model import PeopleModel
+
+    def disk_error(offset, limit):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    def locked(offset, limit):
+        raise InputError(None, "窗口已锁定，请重新输入密码后继续。")
+
+    model = PeopleModel()
+    model.set_rows([object()] * PAGE, more=disk_error)
+    with pytest.raises(sqlite3.OperationalError):
+        model.fetchMore()
+    assert model.rowCount() == PAGE and model.canFetchMore() and not model.complete
+    model.set_rows([object()] * PAGE, more=locked)
+    model.fetchMore()
+    assert model.rowCount() == PAGE and model.complete

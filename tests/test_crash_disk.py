@@ -6,6 +6,7 @@ which fails writes the way a read-only file or folder does (SQLITE_READONLY).
 """
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ def fill_disk(session) -> None:
     session.db.execute(f"PRAGMA max_page_count = {pages}")
 
 
-def tax_file(tmp_path, session, person_ids, months) -> "Path":
+def tax_file(tmp_path, session, person_ids, months) -> Path:
     rows = ["身份证号,姓名,费款所属期,缴费日期,缴费金额,票据号"]
     for pid in person_ids:
         person = session.db["people"].get(pid)
@@ -83,7 +84,7 @@ def test_a_read_only_data_file_refuses_a_payment_with_a_message(session, enrolle
 
 
 def test_logging_in_to_a_read_only_file_says_so(db_path):
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     try:
         auth.ensure_first_admin(s)
         s.db.execute("PRAGMA query_only = 1")

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 from desktop_app.store.db import StoreError
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDER = """
 import sys, time
-from desktop_app.services.session import open_session
-s = open_session(sys.argv[1], operator="窗口一", exclusive=True)
+from desktop_app.services.session import open_trusted_session
+s = open_trusted_session(sys.argv[1], "窗口一", exclusive=True)
 print("ready", flush=True)
 time.sleep(60)
 """
@@ -31,19 +31,19 @@ def test_a_second_program_is_refused_and_a_killed_one_leaves_no_lock(db_path):
     holder = start_holder(db_path)
     try:
         with pytest.raises(StoreError) as refused:
-            open_session(db_path, operator="窗口二", exclusive=True)
+            open_trusted_session(db_path, "窗口二", exclusive=True)
         assert "已由另一个经办台程序打开" in refused.value.message
         assert "计算机" in refused.value.message          # names who holds it
     finally:
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait()
-    second = open_session(db_path, operator="窗口二", exclusive=True)   # the OS dropped the dead program's lock
+    second = open_trusted_session(db_path, "窗口二", exclusive=True)   # the OS dropped the dead program's lock
     try:
         with pytest.raises(StoreError):
-            open_session(db_path, operator="窗口三", exclusive=True)   # and now this one holds it
+            open_trusted_session(db_path, "窗口三", exclusive=True)   # and now this one holds it
     finally:
         second.close()
-    open_session(db_path, operator="窗口三", exclusive=True).close()     # closing releases it
+    open_trusted_session(db_path, "窗口三", exclusive=True).close()     # closing releases it
 
 
 def test_a_refused_start_leaves_the_file_untouched(db_path):
@@ -51,7 +51,7 @@ def test_a_refused_start_leaves_the_file_untouched(db_path):
     before = db_path.read_bytes()
     try:
         with pytest.raises(StoreError):
-            open_session(db_path, operator=None, exclusive=True)
+            open_session(db_path, exclusive=True)
         assert db_path.read_bytes() == before
     finally:
         os.kill(holder.pid, signal.SIGKILL)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop_app.services import auth, restore
 from desktop_app.services.errors import InputError
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 
 
 def forge_demo_marker(path) -> None:
@@ -20,7 +20,7 @@ def forge_demo_marker(path) -> None:
 
 def test_a_settings_row_does_not_make_a_production_file_a_demo(db_path):
     forge_demo_marker(db_path)
-    s = open_session(db_path, operator=None)
+    s = open_session(db_path)
     try:
         assert not s.demo
         with pytest.raises(InputError, match="只有示例数据库"):
@@ -45,7 +45,7 @@ def test_starting_the_program_on_a_forged_file_asks_for_a_login(qtbot, db_path, 
 
 
 def test_the_demo_file_at_its_own_place_logs_in_by_itself(demo_db_path):
-    s = open_session(demo_db_path, operator=None)
+    s = open_session(demo_db_path)
     try:
         assert s.demo and auth.demo_login(s).role == "admin"
     finally:
@@ -60,7 +60,7 @@ def test_a_demo_database_is_never_restored_into_a_production_file(demo_db_path, 
     src.backup(dst)
     src.close()
     dst.close()
-    s = open_session(db_path, operator="测试员")
+    s = open_trusted_session(db_path, "测试员")
     try:
         job = restore.plan_restore(s, copy)
         with pytest.raises(InputError, match="示例数据库"):

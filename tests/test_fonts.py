@@ -1,9 +1,7 @@
 """Rare ideographs in names (Extensions A–H, GB 18030-2022): accepted, shown in the window, printed on the
 notices with the fallback font; an ideograph no bundled font has is refused at entry with a message about the font."""
 
-import json
 import re
-from datetime import date
 
 import pytest
 

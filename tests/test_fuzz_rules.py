@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +37,12 @@ def outcome(case) -> str:
         return "refused"
     assert isinstance(result, dict)
     json.dumps(result, ensure_ascii=False)  # a decision can always be stored
+    # what was accepted is answered in the interface's envelope: the question and place asked about, the clauses
+    # applied (never none: every decision rests on one) and the rule version
+    assert (result["question"], result["jurisdiction"], result["date"]) == \
+        (case["question"], case["jurisdiction"], str(case["date"])[:10]), result
+    assert result["citations"] and all(isinstance(c, str) and c for c in result["citations"]), result["citations"]
+    assert result["rule_version"] and isinstance(result["parameters_used"], list)
     return "decided"
 
 

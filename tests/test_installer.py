@@ -183,3 +183,34 @@ def test_the_wine_proofs_screenshots_read_xvfbs_frame_buffer():
     body = png[png.index(b"IDAT") + 4:]
     assert zlib.decompress(body[:struct.unpack(">I", png[png.index(b"IDAT") - 4:png.index(b"IDAT")])[0]]) \
         == b"\x00" + bytes([0, 0, 0, 30, 20, 10])
+
+
+def test_the_product_carries_no_workaround_for_the_python_the_tests_run_on():
+    """Issue 16: the Windows build's CPython 3.13 runs the app as it is; PySide6 6.12's None references on the
+    developers' 3.11 are pinned by the venv (scripts/none_pin.py through scripts/setup), never by desktop_app."""
+    offending = [str(path.relative_to(REPO)) for path in (REPO / "desktop_app").rglob("*.py")
+                 if re.search(r"from_address\(\s*id\(None\)|getrefcount\(None\)|none_pin|pin_none",
+                              path.read_text(encoding="utf-8"))]
+    assert offending == []
+    assert BUNDLE["python"]["tag"] == "313"   # None is immortal from 3.12 on (PEP 683)
+    setup = (REPO / "scripts" / "setup").read_text(encoding="utf-8")
+    assert "scripts/none_pin.py" in setup and "_flexins_none_pin.pth" in setup
+
+
+def test_the_wine_proof_runs_the_rule_store_and_service_tests_on_the_installed_python():
+    """installer/test-under-wine stages run_tests.py with the locked test runner and runs it with the installed
+    python.exe; the subset exists, needs neither Qt nor poppler, and the runner is locked with hashes."""
+    import run_tests  # installer/wine/run_tests.py
+
+    tools = fetch.read_lock(INSTALLER / "wine" / "test-tools.lock")
+    assert {"pytest", "hypothesis", "colorama"} <= set(tools)   # colorama: pytest's Windows-only dependency
+    wanted = dict(re.findall(r"^([a-z]+)==(\S+)$", (INSTALLER / "wine" / "test-tools.in").read_text(), re.M))
+    assert {name: tools[name][0] for name in wanted} == wanted
+    assert len(run_tests.SUBSET) >= 20
+    for name in run_tests.SUBSET:
+        text = (REPO / "tests" / name).read_text(encoding="utf-8")
+        assert not re.search(r"PySide6|qtbot|qapp|ui_fixtures|poppler|pdftotext", text), name
+    script = (INSTALLER / "test-under-wine").read_text(encoding="utf-8")
+    assert "installer/wine/stage_tests.py" in script and "run_tests.py" in script
+    assert not any("wine" in line.lower() and "tests" in line.lower()
+                   for line in (INSTALLER / "bundle.toml").read_text(encoding="utf-8").splitlines())

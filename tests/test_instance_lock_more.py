@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.services import instance_lock
 from desktop_app.services.instance_lock import InstanceLocked, NetworkFolder, is_network_folder
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 
 REPO = Path(__file__).resolve().parents[1]
 HOLD = """
 import sys, time
 sys.path.insert(0, {repo!r})
-from desktop_app.services.session import open_session
-s = open_session({path!r}, operator="第一个程序", exclusive=True)
+from desktop_app.services.session import open_trusted_session
+s = open_trusted_session({path!r}, "第一个程序", exclusive=True)
 print("holding", flush=True)
 time.sleep(60)
 """
@@ -30,11 +30,11 @@ def test_deleting_the_lock_file_while_it_is_held_does_not_let_a_second_program_i
         assert holder.stdout.readline().strip() == "holding"
         instance_lock.lock_path(db_path).unlink()        # someone removes flexins.sqlite3.lock
         with pytest.raises(InstanceLocked, match="已由另一个经办台程序打开"):
-            open_session(db_path, operator="第二个程序", exclusive=True)
+            open_trusted_session(db_path, "第二个程序", exclusive=True)
     finally:
         holder.kill()
         holder.wait()
-    open_session(db_path, operator="第二个程序", exclusive=True).close()   # the holder gone: free again
+    open_trusted_session(db_path, "第二个程序", exclusive=True).close()   # the holder gone: free again
 
 
 def test_in_one_process_too(db_path):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.rules.coverage import coverage
 from desktop_app.services.rules_glue import ask
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 from desktop_app.services.settings import set_office
 from ui_fixtures import click, type_into
 
@@ -53,7 +53,7 @@ def test_other_parameters_start_where_the_first_month_lacks_a_value():
 @pytest.fixture
 def bare_xinyang(tmp_path):
     """An office set to 信阳市 with no average wage entered yet (a new office's first day)."""
-    s = open_session(tmp_path / "flexins.sqlite3", operator="管理员", clock=lambda: datetime(2026, 12, 16, 9, 0))
+    s = open_trusted_session(tmp_path / "flexins.sqlite3", "管理员", clock=lambda: datetime(2026, 12, 16, 9, 0))
     set_office(s, "xinyang", "信阳市某县医疗保障服务中心")
     yield s
     s.close()

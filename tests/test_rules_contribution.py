@@ -1,7 +1,7 @@
 """Contribution standards per document, on both sides of each in-force date, and the ID checks."""
 import pytest
 
-from desktop_app.rules import decide, parse_id_number
+from desktop_app.rules import JURISDICTIONS, decide, parse_id_number
 from desktop_app.rules.errors import RuleError
 from rules_helpers import ask, refused
 
@@ -17,7 +17,7 @@ def test_huainan_rate_is_left_to_the_city():
 
 
 def test_average_wage_is_never_guessed():
-    for j in ("huainan", "jiangsu", "jilin", "xinyang"):
+    for j in JURISDICTIONS:
         e = refused("contribution", j, "2026-01-05", parameters={"avg_wage_annual": None})
         assert (e.code, e.field) == ("missing_parameter", "parameters.avg_wage_annual")
 
@@ -60,7 +60,9 @@ def test_a_month_before_the_document_is_refused_even_when_asked_later():
 
 
 def test_pooling_only_is_not_applicable_where_there_is_one_mode():
-    for j in ("huainan", "jiangsu"):
+    one_mode = [j for j, rules in JURISDICTIONS.items() if rules.modes == ("with_account",)]
+    assert one_mode == ["huainan", "jiangsu"]
+    for j in one_mode:
         assert refused("contribution", j, "2024-04-01", mode="pooling_only").code == "not_applicable"
 
 

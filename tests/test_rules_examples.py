@@ -2,7 +2,7 @@
 import json
 import subprocess
 import sys
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ def _same(want, got):
         return want == got
     try:
         return Decimal(str(want)) == Decimal(str(got))
-    except Exception:
+    except InvalidOperation:
         return want == got
 
 
@@ -46,7 +46,7 @@ def _check(want, got, path="$"):
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_example_case(path):
     want = json.loads(path.read_text(encoding="utf-8"))["expect"]
-    p = subprocess.run([sys.executable, "-m", "desktop_app.rules", str(path)], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "desktop_app.rules", str(path)], capture_output=True, encoding="utf-8",
                        cwd=ROOT, timeout=30)
     got = json.loads(p.stdout)
     if "error" in want:

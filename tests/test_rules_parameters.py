@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.rules import JURISDICTIONS, decide, parameter_catalogue
+from desktop_app.rules import JURISDICTIONS, RuleError, decide, parameter_catalogue
 from desktop_app.rules.parameters import FOLDER, ParameterFileError, load_file, shipped
 from desktop_app.rules.registry import PARAMS
 from rules_helpers import ask
@@ -109,3 +109,41 @@ def test_jiangsu_caps_the_waiting_period_at_three_months():
 def test_unknown_case_parameters_change_nothing():
     d = ask("contribution", "xinyang", "2024-05-15", mode="with_account", parameters={"colour": "red"})
     assert d["monthly_amount"] == "420.00"
+
+
+# Issue 16: values that were literals in the code are cited, dated parameters, and a decision follows the value
+# in force (an office's own, or a case's), not a number of its own.
+@pytest.mark.parametrize("jurisdiction, name", [
+    ("jiangsu", "switch_min_years"), ("jilin", "switch_min_years"), ("jiangsu", "waiting_months_max"),
+    ("jilin", "maternity_delivery_deductible"), ("jilin", "maternity_delivery_rate"),
+    ("jiangsu", "prepay_limit_months"), ("jilin", "prepay_limit_months")])
+def test_a_former_literal_is_a_shipped_parameter_with_its_source(jurisdiction, name):
+    from desktop_app.rules.parameters import shipped
+
+    values = shipped(jurisdiction)[name]
+    assert values and all(v.source.strip() for v in values), (jurisdiction, name)
+
+
+def test_the_years_before_a_resident_switches_without_waiting_follow_the_parameter():
+    def continuous(**parameters):
+        return ask("transfer", "jiangsu", "2024-07-05", previous={"scheme": "resident", "last_paid_month": "2024-04",
+                                                                   "contribution_months": 0, "continuous_years": 2},
+                   first_month_here="2024-07", parameters=parameters)["continuous"]
+
+    assert continuous() and not continuous(switch_min_years=3)
+
+
+def test_the_maternity_cover_printed_follows_the_parameters():
+    d = ask("maternity", "jilin", "2025-06-01",
+            parameters={"maternity_delivery_deductible": "300", "maternity_delivery_rate": "0.9"})
+    assert (d["hospital_delivery_deductible"], d["hospital_delivery_reimbursement_rate"]) == ("300.00", "0.9")
+    assert "起付标准300.00元、报销比例90%" in d["note"]
+
+
+def test_the_waiting_cap_is_the_shipped_parameters_value():
+    from desktop_app.rules.parameters import ParameterSet
+
+    cap = shipped("jiangsu")["waiting_months_max"][-1].value
+    ParameterSet("jiangsu", case={"waiting_months_first": str(cap)})
+    with pytest.raises(RuleError, match=f"不超过{cap}"):
+        ParameterSet("jiangsu", case={"waiting_months_first": str(cap + 1)})

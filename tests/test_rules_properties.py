@@ -4,6 +4,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop_app.rules import JURISDICTIONS as RULES
 from desktop_app.rules import decide
 from desktop_app.rules.months import Month, month_range
 from rules_helpers import PARAMS
@@ -78,7 +79,7 @@ def test_paying_earlier_never_delays_benefits(h, data):
 def test_lump_sum_never_exceeds_the_larger_shortfall_and_nothing_is_negative(j, sex, total, actual, local, pooling,
                                                                            hukou):
     actual, local, pooling = min(actual, total), min(local, actual), min(pooling, total)
-    mode = "pooling_only" if j in ("jilin", "xinyang") and pooling % 2 else "with_account"
+    mode = "pooling_only" if "pooling_only" in RULES[j].modes and pooling % 2 else "with_account"
     d = decide({"question": "retirement", "jurisdiction": j, "date": "2026-06-01", "mode": mode,
                 "parameters": PARAMS[j],
                 "person": {"sex": sex, "birth_date": "1960-01-01", "hukou_in_province": hukou},
@@ -89,8 +90,9 @@ def test_lump_sum_never_exceeds_the_larger_shortfall_and_nothing_is_negative(j, 
     if d["lump_sum"]:
         assert d["lump_sum"]["months"] == max(short.values())
         assert float(d["lump_sum"]["amount"]) >= 0
-    # 吉林（五）: with-account retirement with pooling-only years waits for the difference to be paid
-    difference_due = j == "jilin" and mode == "with_account" and pooling > 0
+    # 吉林（五）, where the mode changes at retirement: with-account retirement with pooling-only years waits for
+    # the difference to be paid
+    difference_due = RULES[j].mode_change_at_retirement and mode == "with_account" and pooling > 0
     assert d["qualified"] == (max(short.values()) == 0 and not difference_due)
     if d["mode_difference"]:
         assert float(d["mode_difference"]["amount"]) >= 0

@@ -130,8 +130,9 @@ def test_jiangsu_contribution_needs_the_persons_base_band():
 
 
 def test_no_shipped_reference_says_more_than_its_document():
+    from desktop_app.rules import JURISDICTIONS
     from desktop_app.rules.parameters import shipped
-    for j in ("huainan", "jiangsu", "jilin", "xinyang"):
+    for j in JURISDICTIONS:
         for name, values in shipped(j).items():
             for v in values:
                 assert "未选择时" not in v.source and "待经办机构确认" not in v.source or name == "late_fee_daily_rate"

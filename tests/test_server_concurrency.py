@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.services.enrolment import EnrolmentForm, enrol
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_trusted_session
 from tests.conftest import FIXED_NOW, make_id
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def _plan(tmp_path: Path, url: str) -> Path:
     ids = [make_id(birth=f"19{70 + i % 25:02d}0{1 + i % 9}1{i % 9}", seq=100 + i) for i in range(900)]
     names = {n: SURNAMES[i % 10] + "测试" + "甲乙丙丁戊己庚辛壬癸"[i // 10 % 10] for i, n in enumerate(ids)}
     # the import's people: enrolled before the counters start, never paid at a counter
-    session = open_session(url, operator="准备", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(url, "准备", clock=lambda: FIXED_NOW)
     lines = ["身份证号,姓名,费款所属期,缴费日期,缴费金额,票据号"]
     for i in range(60):
         number = make_id(birth="19850505", area="411503", seq=100 + i)
@@ -72,7 +72,7 @@ def test_six_counters_ten_thousand_actions_nothing_lost_or_doubled(engine, db_pa
     refused = [e for e in log if "refused" in e]
     assert all(e["message"] and any("\u4e00" <= c <= "\u9fff" for c in e["message"]) for e in refused)
 
-    session = open_session(url, operator="核对", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(url, "核对", clock=lambda: FIXED_NOW)
     db = session.db
     # enrolments: one person per ID; each created by exactly one counter's success
     created = Counter(e["key"] for e in log if e["kind"] == "enrol" and "ok" in e and e["ok"]["created"])

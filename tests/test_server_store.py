@@ -20,7 +20,7 @@ from desktop_app.services.enrolment import enrol
 from desktop_app.services.errors import InputError
 from desktop_app.services.notices import issue_notice
 from desktop_app.services.payments import ledger, record_months
-from desktop_app.services.session import open_session
+from desktop_app.services.session import open_session, open_trusted_session
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.store.db import Refused, ServerUnavailable, atomic
 from desktop_app.store.dialect import POSTGRESQL
@@ -82,7 +82,7 @@ def test_a_data_file_moves_onto_the_server_with_counts_and_chain_checked_on_both
     out = capsys.readouterr().out
     assert "迁移完成" in out and "两边行数一致" in out and "ledger: 数据文件 6 行，服务器 6 行" in out
 
-    moved = open_session(url, operator="测试员", clock=lambda: FIXED_NOW)
+    moved = open_trusted_session(url, "测试员", clock=lambda: FIXED_NOW)
     assert _counts(moved.db) == before
     assert moved.db.dialect is POSTGRESQL
     # the same chain, entry for entry, and work goes on from it (the identities continue after the copied ids)
@@ -129,7 +129,7 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_and_checks_out(engine,
     target = empty_server("restored")
     assert server_main(["restore", str(made.path), "--to", target, "--passphrase", BACKUP_PASSPHRASE]) == 0
     assert "审计记录" in capsys.readouterr().out
-    restored = open_session(target, operator="测试员", clock=lambda: FIXED_NOW)
+    restored = open_trusted_session(target, "测试员", clock=lambda: FIXED_NOW)
     counts = _counts(restored.db)
     restored.close()
     # the backup's own entry came after the dump's snapshot
@@ -171,7 +171,7 @@ def own_server(tmp_path, monkeypatch, backup_key):
 
 def test_the_server_gone_gives_a_clear_message_saves_nothing_and_the_window_recovers(own_server):
     server, url = own_server
-    session = open_session(url, operator="测试员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(url, "测试员", clock=lambda: FIXED_NOW)
     first = enrol(session, form(), TODAY).person_id
     server.pg_ctl("stop")
     with pytest.raises(ServerUnavailable) as e:
@@ -188,7 +188,7 @@ def test_the_server_gone_gives_a_clear_message_saves_nothing_and_the_window_reco
 
 def test_the_connection_lost_in_the_middle_of_an_action_leaves_nothing_half_saved(own_server):
     server, url = own_server
-    session = open_session(url, operator="测试员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(url, "测试员", clock=lambda: FIXED_NOW)
     person = enrol(session, form(), TODAY).person_id
     before = _counts(session.db)
     admin = psycopg.connect(url, autocommit=True)
@@ -278,8 +278,8 @@ def test_an_edit_behind_the_program_on_the_server_is_named_and_a_cut_chain_is_ca
 
 @pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 def test_the_same_id_enrolled_at_two_windows_at_once_gives_one_person_and_one_message(engine, db_path):
-    one = open_session(db_path, operator="窗口1", clock=lambda: FIXED_NOW)
-    two = open_session(db_path, operator="窗口3", clock=lambda: FIXED_NOW)
+    one = open_trusted_session(db_path, "窗口1", clock=lambda: FIXED_NOW)
+    two = open_trusted_session(db_path, "窗口3", clock=lambda: FIXED_NOW)
     from desktop_app.store import people as people_store
 
     original = people_store.by_id_number

@@ -153,6 +153,59 @@ def test_jiangsu_needs_the_chosen_base_ratio(session):
     assert p.monthly_base == Decimal("10166.67")  # 122000 / 12 at 100%
 
 
+def test_what_the_documents_decide_is_the_rule_modules_refusal_at_the_field(session):
+    """Issue 16: the service does not repeat the rule module's checks (modes, the date a document took effect,
+    payment cycles): it asks, and shows the rule module's own refusal at the form's field."""
+    from desktop_app.rules import RuleError, decide
+    from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.settings import set_office
+
+    def rule_says(case) -> str:
+        with pytest.raises(RuleError) as refusal:
+            decide(dict(case, jurisdiction=session.office.jurisdiction, date=TODAY.isoformat()))
+        return refusal.value.message
+
+    before = date(2023, 9, 1)   # 信医保办〔2023〕46号 took effect on 2023-10-01
+    for changes, field, case in [
+        (dict(first_month=before), "first_month",
+         {"question": "contribution", "mode": "with_account", "month": "2023-09"}),
+        (dict(payment_cycle="weekly"), "payment_cycle",
+         {"question": "benefit_timeline", "first_month": "2025-06", "payment_cycle": "weekly", "payments": []}),
+    ]:
+        with pytest.raises(InputError) as e:
+            enrol(session, form(**changes), TODAY)
+        assert (e.value.field, e.value.message) == (field, rule_says(case))
+    set_office(session, "huainan", "淮南市医疗保障局")
+    enter_demo_parameters(session, "huainan", TODAY)
+    huainan = dict(id_number=make_id("19900101", "340403", 11), places=["hukou"])
+    with pytest.raises(InputError) as e:
+        enrol(session, form(**huainan, mode="pooling_only"), TODAY)
+    assert (e.value.field, e.value.message) == (
+        "mode", rule_says({"question": "contribution", "mode": "pooling_only", "month": "2025-06"}))
+
+
+def test_the_base_band_is_the_rule_modules(session, monkeypatch):
+    """The band a 江苏 person chooses from (60%–300%) is held once, by the rule module: the refusal says the band in
+    force there, whatever it is."""
+    import dataclasses
+
+    from desktop_app.rules.registry import PARAMS
+    from desktop_app.services.demo_parameters import enter_demo_parameters
+    from desktop_app.services.settings import set_office
+
+    set_office(session, "jiangsu", "南京市医疗保障局")
+    enter_demo_parameters(session, "jiangsu", TODAY)
+    nanjing = dict(id_number=make_id("19900101", "320102", 11), places=["hukou"])
+    monkeypatch.setitem(PARAMS, "base_ratio", dataclasses.replace(PARAMS["base_ratio"], low=Decimal("0.5"),
+                                                                  high=Decimal("2")))
+    for ratio in (None, Decimal("2.5")):
+        with pytest.raises(InputError) as e:
+            preview_enrolment(session, form(**nanjing, base_ratio=ratio), TODAY)
+        assert e.value.field == "base_ratio" and "50%" in e.value.message and "200%" in e.value.message
+    assert preview_enrolment(session, form(**nanjing, base_ratio=Decimal("0.5")), TODAY).monthly_base \
+        == Decimal("5083.33")   # 122000 / 12 at 50%
+
+
 def test_people_are_found_by_id_prefix_full_id_or_part_of_the_name(session, enrolled):
     a = enrolled(name="王建国")
     b = enrolled(name="李秀英")

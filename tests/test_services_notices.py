@@ -10,7 +10,7 @@ import pytest
 from desktop_app.notices.issue import issue_notice, issue_transfer_certificate, rerender_notice
 from desktop_app.services.enrolment import enrol
 from desktop_app.services.errors import InputError
-from desktop_app.services.notices import notices_for_person, record_receipt, reprint_notice
+from desktop_app.services.notices import notice_inputs, notices_for_person, record_receipt, reprint_notice
 from desktop_app.services.parameters import set_parameter, unconfirmed_parameters
 from desktop_app.services.payments import quote_back_payment
 from desktop_app.services.settings import set_office_contact
@@ -168,6 +168,18 @@ def test_a_transfer_certificate_is_issued_from_plain_data(session, waiting):
                    "浙江省杭州市", "信阳市医疗保障局浉河区经办窗口", "回执"):
         assert phrase in text, phrase
     assert "计算依据" not in text and reprint_notice(session, issued.serial) == issued.pdf
+
+
+def test_a_transfer_certificate_prints_the_rule_modules_total_and_refuses_one_that_disagrees(session, waiting):
+    """Issue 16: the 缴费月数合计 printed is the transfer_out decision's months_here, not a sum the notice makes."""
+    pid, _ = waiting
+    periods = [{"from": "2023-10", "to": "2024-03", "months": 6}, {"from": "2024-06", "to": "2025-05", "months": 12}]
+    issued = issue_transfer_certificate(session, pid, TODAY, periods, "2025-05", months_here=18)
+    assert "在本地缴费月数合计1年6个月（18个月）" in flat(issued.pdf)
+    assert notice_inputs(session, issued.serial)["certificate"]["months_here"] == 18
+    with pytest.raises(InputError) as e:
+        issue_transfer_certificate(session, pid, TODAY, periods, "2025-05", months_here=20)
+    assert "不一致" in e.value.message
 
 
 def test_a_tampered_archive_is_not_reprinted(session, waiting):

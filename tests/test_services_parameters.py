@@ -10,7 +10,7 @@ from desktop_app.services.enrolment import preview_enrolment
 from desktop_app.services.errors import InputError
 from desktop_app.services.parameters import parameter_change_impact, parameter_rows, set_parameter
 from desktop_app.services.payments import ledger
-from desktop_app.services.session import DATA_FILE, default_data_path, open_session
+from desktop_app.services.session import DATA_FILE, Office, default_data_path, open_trusted_session
 from desktop_app.services.settings import get_office, set_office, set_setting
 from desktop_app.store import audit
 from tests.conftest import TODAY
@@ -84,9 +84,8 @@ def test_amounts_already_in_the_ledger_stay_as_paid(session, enrolled):
 def test_the_office_is_set_and_kept_in_the_file(session, db_path):
     set_office(session, "huainan", "淮南市医疗保障局田家庵分局")
     session.close()
-    reopened = open_session(db_path)
-    assert get_office(reopened).jurisdiction == "huainan"
-    assert get_office(reopened).name == "淮南市医疗保障局田家庵分局"
+    reopened = open_trusted_session(db_path, "管理员")
+    assert get_office(reopened) == Office(jurisdiction="huainan", name="淮南市医疗保障局田家庵分局")
     reopened.close()
 
 
@@ -117,7 +116,7 @@ def test_the_data_file_lives_in_the_users_folder_or_where_the_variable_says(monk
 
 
 def test_a_new_file_has_no_office_until_the_administrator_sets_one(tmp_path):
-    s = open_session(tmp_path / "new.sqlite3")
+    s = open_trusted_session(tmp_path / "new.sqlite3", "管理员")
     assert s.office.jurisdiction is None
     with pytest.raises(InputError) as e:
         preview_enrolment(s, form(), TODAY)

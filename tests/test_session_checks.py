@@ -14,7 +14,7 @@ import desktop_app.services as services
 from desktop_app.services import auth, operators
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import PermissionDenied
-from desktop_app.services.session import open_session
+from desktop_app.services.session import SYSTEM_ROLE, Session, open_session, open_trusted_session
 from tests.conftest import FIXED_NOW
 
 ADMIN = "Guanli2025x"
@@ -28,7 +28,8 @@ BEFORE_LOGIN = {"auth.ensure_first_admin", "auth.is_first_start", "auth.login", 
                 "restore.finish_restore"}        # after a restore: everybody logs in again
 HELPERS = {"notices.is_demo", "rules_glue.office_parameters", "rules_glue.ask", "rules_glue.require_office",
            "rules_glue.parameter_in_force",
-           "tax_check.people_index", "permissions.may", "permissions.require"}
+           "tax_check.people_index", "permissions.may", "permissions.require",
+           "session.on_own_connection"}   # hands a worker thread the session as it is; the service it runs checks
 
 
 def session_functions():
@@ -55,7 +56,7 @@ def dummy(param):
 
 @pytest.fixture
 def locked(db_path):
-    s = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    s = open_session(db_path, clock=lambda: FIXED_NOW)
     auth.ensure_first_admin(s)
     auth.login(s, "admin", "admin")
     auth.change_password(s, "admin", ADMIN)
@@ -84,6 +85,34 @@ def test_every_service_refuses_a_locked_and_a_logged_out_session(locked):
         assert name in checked
 
 
+def test_opening_a_file_gives_no_rights_whatever_name_is_passed(db_path):
+    """No rights by default (issue 16): only a login gives a role; trusted code asks for the system role by name."""
+    from desktop_app.services.people import search_people
+    from desktop_app.services.settings import set_setting
+
+    for s in (open_session(db_path), open_session(db_path, "管理员", lambda: FIXED_NOW)):
+        try:
+            assert s.role is None
+            with pytest.raises(PermissionDenied, match="请先登录"):
+                search_people(s, "王")
+            with pytest.raises(PermissionDenied, match="请先登录"):
+                set_setting(s, "idle_lock_minutes", 30)
+        finally:
+            s.close()
+    assert Session.__dataclass_fields__["role"].default is None   # a Session built by hand has no rights either
+    trusted = open_trusted_session(db_path, "自检", lambda: FIXED_NOW)
+    try:
+        assert trusted.role == SYSTEM_ROLE and trusted.operator == "自检"
+        set_setting(trusted, "idle_lock_minutes", 30)
+        stamp = trusted.db.execute("SELECT operator FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert stamp == "自检"
+    finally:
+        trusted.close()
+    for nameless in ("", "  ", None):
+        with pytest.raises(ValueError):
+            open_trusted_session(db_path, nameless)
+
+
 def test_the_list_of_exceptions_is_still_accurate():
     names = {name for name, _fn, _p in session_functions()}
     assert BEFORE_LOGIN | HELPERS <= names
@@ -93,7 +122,7 @@ def test_change_password_on_a_locked_window_is_refused_and_wrong_old_passwords_l
     with pytest.raises(PermissionDenied, match="已锁定"):
         auth.change_password(locked, ADMIN, "Another2025y")
     auth.unlock(locked, ADMIN)
-    for attempt in range(4):
+    for _ in range(4):
         with pytest.raises(InputError, match="原密码不正确"):
             auth.change_password(locked, "Wrong2025zz", "Another2025y")
     with pytest.raises(InputError, match="账户已锁定"):

@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+from desktop_app.services.session import Office
 from desktop_app.store import audit, people
 from desktop_app.store.db import Refused, StoreError, atomic, connect, quick_check
 from desktop_app.store.dialect import is_server
@@ -43,6 +44,18 @@ def test_a_failed_block_leaves_nothing_behind(db):
     assert db["audit"].count == 0
 
 
+def test_a_row_is_read_by_its_primary_key(db):
+    """db[table].get(pk), as sqlite-utils gives it, on either engine (the tests read rows back with it)."""
+    from sqlite_utils.db import NotFoundError
+
+    with atomic(db):
+        pid = people.insert(db, STAMP, PERSON)
+    row = db["people"].get(pid)
+    assert (row["id"], row["id_number"], row["name"]) == (pid, PERSON["id_number"], PERSON["name"])
+    with pytest.raises(NotFoundError):
+        db["people"].get(pid + 1)
+
+
 def test_a_nested_block_rolls_back_alone(db):
     with atomic(db):
         people.insert(db, STAMP, PERSON)
@@ -78,7 +91,7 @@ def test_every_migration_says_why():
 
 
 def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_path):
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
 
     path = tmp_path / "old.sqlite3"
     shutil.copy(FIRST_SCHEMA, path)
@@ -87,10 +100,10 @@ def test_a_file_made_by_the_first_schema_opens_and_migrates_without_loss(tmp_pat
               for t in ("settings", "people", "ledger", "decisions", "corrections", "notices", "parameters", "audit")}
     old.close()
 
-    session = open_session(path, operator="新版操作员", clock=lambda: FIXED_NOW)
+    session = open_trusted_session(path, "新版操作员", clock=lambda: FIXED_NOW)
     db = session.db
     assert schema_version(db) == MIGRATIONS._migrations[-1].name
-    assert session.office.jurisdiction == "xinyang" and session.office.name == "信阳市旧版窗口"
+    assert session.office == Office(jurisdiction="xinyang", name="信阳市旧版窗口")   # as the first schema's file has it
     for table, rows in before.items():
         now = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
         if table == "ledger":  # m002 adds import_id, m007 late_fee at the end of each ledger row
@@ -164,3 +177,32 @@ def test_every_migration_after_the_server_baseline_has_its_postgresql_step():
     assert schema_pg.BASELINE in names
     assert [n for n in names[names.index(schema_pg.BASELINE) + 1:] if n not in schema_pg.STEPS] == []
     assert set(schema_pg.STEPS) <= set(names)
+
+
+def test_the_tax_check_state_is_none_only_when_nothing_was_checked(db):
+    """import_rows.state: "no such table" means nothing checked on this connection (issue 16), on either
+    engine (a server's temporary tables are asked of to_regclass)."""
+    from desktop_app.store import import_rows
+
+    assert import_rows.state(db) is None
+    import_rows.create(db)
+    import_rows.save_state(db, "0" * 64, "2025-06-16", True, 3, 3, "1" * 64, 2)
+    assert import_rows.state(db)["ok_rows"] == 3
+    import_rows.drop(db)
+    assert import_rows.state(db) is None
+
+
+@pytest.mark.sqlite_only
+def test_the_tax_check_state_raises_a_failure_other_than_nothing_checked(db):
+    """Any other failure (a disk, a lock, an interrupt) is raised, never taken for "check again" (issue 16)."""
+    from desktop_app.store import import_rows
+
+    import_rows.create(db)
+    import_rows.save_state(db, "0" * 64, "2025-06-16", True, 3, 3, "1" * 64, 2)
+    db.conn.set_progress_handler(lambda: 1, 1)   # every statement interrupted, as SQLite does on a cancel
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            import_rows.state(db)
+    finally:
+        db.conn.set_progress_handler(None, 1)
+    assert import_rows.state(db)["ok_rows"] == 3

@@ -3,7 +3,7 @@
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ui_fixtures import ZHANG, click, enrol, type_into, ui_session, window  # noqa: F401
 
@@ -33,8 +33,8 @@ def test_the_tab_says_which_months_are_past_the_limit_without_being_asked(qtbot,
     pid, tab = june_only_person(qtbot, window, ui_session)
     rows = arrears_rows(tab)
     assert [r[0] for r in rows[:5]] == [f"2026年{m}月" for m in range(7, 12)]
-    assert all(r[4] == "已超过补缴期限" for r in rows[:5])
-    assert rows[5][0] == "2026年12月" and rows[5][4] == "本期应缴"
+    assert all(r[3] == "已超过补缴期限" for r in rows[:5])
+    assert rows[5][0] == "2026年12月" and rows[5][3] == "本期应缴，2026-12-31前"
     text = tab.ui.deadline_label.text()
     assert "2026年7月" in text and "已超过补缴期限" in text and "2027年3月起享受待遇" in text
     # the 补缴通知书 is offered only where there are arrears to pay back
@@ -59,6 +59,9 @@ def test_recording_months_past_the_limit_asks_first(qtbot, window, ui_session):
     click(qtbot, record)
     assert ui_session.db["ledger"].count == 6
     assert "另收滞纳金" in tab.ui.record_result_label.text()
+    # the person's history shows each month's late fee beside its amount
+    july = next(r for r in range(tab.model.rowCount()) if tab.model.index(r, 0).data() == "2026年7月")
+    assert float(tab.model.index(july, 3).data().replace(",", "")) > 0
     # the form offers the next unpaid month
     assert tab.ui.pay_from_edit.date() == QDate(2026, 12, 1)
 

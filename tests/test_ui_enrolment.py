@@ -132,6 +132,22 @@ def test_jiangsu_office_offers_the_base_ratio_and_one_mode(qtbot, window, ui_ses
     assert at_60 != "—" and at_100 != "—" and at_60 != at_100
 
 
+def test_the_base_band_offered_is_the_rule_modules(qtbot, qapp, ui_session, monkeypatch):
+    """The spin box offers the band the rule module holds (issue 16: no 60–300 of the window's own)."""
+    import dataclasses
+    from decimal import Decimal
+
+    from desktop_app.rules.registry import PARAMS
+    from desktop_app.ui.main_window import MainWindow
+
+    monkeypatch.setitem(PARAMS, "base_ratio", dataclasses.replace(PARAMS["base_ratio"], low=Decimal("0.5"),
+                                                                  high=Decimal("2")))
+    w = MainWindow(ui_session, clock=lambda: TODAY)
+    qtbot.addWidget(w)
+    spin = w.enrolment_tab.ui.base_ratio_spin
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (50, 200, 50)
+
+
 def test_tab_key_walks_the_form_in_reading_order(qtbot, window):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication

@@ -11,7 +11,6 @@ import io
 import pkgutil
 import sqlite3
 
-import pytest
 from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 
@@ -51,7 +50,6 @@ def _dialog_classes() -> dict[str, type]:
 
 
 def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
-    from desktop_app.services.people import search_people
     from desktop_app.ui.backup_dialog import BackupDialog
     from desktop_app.ui.import_dialog import ImportDialog
     from desktop_app.ui.login_dialog import LoginDialog
@@ -76,7 +74,13 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     person_id = enrol(session, form, TODAY).person_id
     tab = TransferTab(session, lambda: TODAY)
     tab.set_person(person_id)
+    from desktop_app.ui.demo_chooser import DemoChooser
+
+    from desktop_app.ui.passphrase_dialog import PassphraseDialog
+
     return {
+        "DemoChooser": DemoChooser(),
+        "PassphraseDialog": PassphraseDialog(session, first_start=True),
         "PolicyDialog": PolicyDialog(),
         "PersonChangeDialog": PersonChangeDialog(session, person_id, lambda: TODAY),
         "StatusDialog": StatusDialog(session, person_id, lambda: TODAY),
@@ -162,7 +166,7 @@ def test_enter_in_the_user_name_moves_on_without_trying_to_log_in(qtbot, staffed
 
 
 def test_the_initial_password_and_enter_opens_a_clean_password_change(qtbot, db_path):
-    session = open_session(db_path, operator=None, clock=lambda: FIXED_NOW)
+    session = open_session(db_path, clock=lambda: FIXED_NOW)
     try:
         auth.ensure_first_admin(session)
         dialog = _login_dialog(qtbot, session)

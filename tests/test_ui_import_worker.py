@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from ui_fixtures import click, ui_session, window  # noqa: F401
 
+from desktop_app.services import anchors
 from desktop_app.services.enrolment import EnrolmentForm, enrol
 from desktop_app.services.payments import contribution_case
 from desktop_app.services.rules_glue import ask
@@ -62,11 +63,12 @@ def test_a_big_file_is_checked_and_imported_off_the_window_thread(qtbot, window,
     path, rows = big_file
     assert rows == 20_000
     dialog = make_dialog(qtbot, window, ui_session)
+    dialog.show()
     imported = []
     dialog.imported.connect(imported.append)
     dialog.check_file(path)
-    assert dialog.busy and dialog.ui.cancel_button.isEnabled() and dialog.ui.progress_bar.isVisible() \
-        or not dialog.isVisible()
+    # 20,000 rows take seconds off the window's thread: meanwhile the dialog shows the run and offers 取消
+    assert dialog.busy and dialog.ui.cancel_button.isEnabled() and dialog.ui.progress_bar.isVisible()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
     assert "全部无误" in dialog.ui.summary_label.text(), dialog.ui.summary_label.text()[:200]
     assert dialog.ui.import_button.isEnabled() and not dialog.ui.cancel_button.isEnabled()
@@ -79,6 +81,9 @@ def test_a_big_file_is_checked_and_imported_off_the_window_thread(qtbot, window,
     assert bar.maximum() > 0 and bar.value() == bar.maximum()
     assert imported == [rows]
     assert ledger_rows(ui_session) == before + rows        # seen from the window's own connection
+    # the import's commit on the worker's own connection moved the audit anchor on, as the window's commits do
+    anchor, problem = anchors.read(ui_session.path)
+    assert problem is None and (anchor.entries, anchor.head) == anchors.head(ui_session.db)
 
 
 @pytest.mark.parametrize("when", ["check", "import"])

@@ -72,7 +72,7 @@ def test_a_mode_change_shows_the_difference_and_records_it(qtbot, window, ui_ses
 
 
 def test_transfer_out_from_the_transfer_tab_and_the_history(qtbot, window, ui_session):
-    pid = paid_person(qtbot, window, ui_session)
+    paid_person(qtbot, window, ui_session)
     tab = window.transfer_tab
     window.ui.tab_widget.setCurrentWidget(tab)
     dialog = tab.ask_transfer_out()

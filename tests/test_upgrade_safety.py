@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.services import session as session_module
-from desktop_app.services.session import open_session, pending_upgrade
+from desktop_app.services.session import open_trusted_session, pending_upgrade
 from desktop_app.store.db import DiskFull, connect
 from desktop_app.store.migrations import MIGRATIONS, migrate
 from tests.conftest import make_id
@@ -27,8 +27,8 @@ def append(db, stamp, action, *rest, **kw):
         os.kill(os.getpid(), signal.SIGKILL)   # the moment the upgrade's audit entry is written
     return real(db, stamp, action, *rest, **kw)
 audit.append = append
-from desktop_app.services.session import open_session
-open_session({path!r}, operator="升级")
+from desktop_app.services.session import open_trusted_session
+open_trusted_session({path!r}, "升级")
 """
 
 
@@ -63,7 +63,7 @@ def test_kill_minus_9_at_the_upgrade_never_leaves_it_without_its_audit_entry(tmp
     assert done.returncode == -signal.SIGKILL, done.stderr
     # killed while the entry was being written: the upgrade went with it, so the file is still the old one
     assert pending_upgrade(path)[:1] == ["m006_ledger_by_month"] and migrate_entries(path) == 0
-    session = open_session(path, operator="升级")
+    session = open_trusted_session(path, "升级")
     session.close()
     assert pending_upgrade(path) == [] and migrate_entries(path) == 1
 
@@ -73,7 +73,7 @@ def test_too_little_disk_space_for_the_upgrade_is_said_before_it_starts(tmp_path
     size = path.stat().st_size
     monkeypatch.setattr(session_module, "free_bytes", lambda folder: 2 ** 20)  # 1 MB left on the disk
     with pytest.raises(DiskFull) as e:
-        open_session(path, operator="升级")
+        open_trusted_session(path, "升级")
     assert "磁盘空间不足" in e.value.message and "约需" in e.value.message and "MB" in e.value.message
     assert "尚未改动" in e.value.message
     assert pending_upgrade(path)[:1] == ["m006_ledger_by_month"] and path.stat().st_size == size

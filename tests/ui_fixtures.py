@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-import desktop_app.ui  # noqa: F401  (before any Qt call: pins None's refcount, see desktop_app/ui/compat.py)
 
 TODAY = date(2025, 6, 16)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -17,11 +17,11 @@ _UNIT_TEXT = {"yuan_year": "元/年", "yuan": "元", "months": "个月", "years"
 
 @cache
 def _units(jurisdiction: str) -> dict[str, str]:
-    from desktop_app.rules import parameter_catalogue
+    from desktop_app.rules import RuleError, parameter_catalogue
 
     try:
         return {p.name: p.unit for p in parameter_catalogue(jurisdiction)}
-    except Exception:  # an unknown jurisdiction still prints the raw values
+    except RuleError:  # an unknown jurisdiction still prints the raw values
         return {}
 
 

@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
         _write(out_path, pdf)
     except NoticeError as e:
         return _fail(e.to_json())
-    except Exception as e:  # RuleError, or a defect: answered in the interface's shape, never a traceback
+    except Exception as e:  # noqa: BLE001 (RuleError, or a defect: answered in the interface's shape, never a traceback)
         from desktop_app.rules import RuleError
 
         if isinstance(e, RuleError):

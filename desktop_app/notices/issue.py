@@ -29,14 +29,15 @@ def issue_notice(session: Session, person_id: int, kind: str, decision: dict | N
 
 def issue_transfer_certificate(session: Session, person_id: int, today: date, periods: list[dict],
                                last_paid_month: str, *, mode: str | None = None, transfer_to: str = "",
-                               recognized_months: int | None = None) -> archive.IssuedNotice:
+                               recognized_months: int | None = None,
+                               months_here: int | None = None) -> archive.IssuedNotice:
     """参保缴费凭证 for a transfer out (转出), archived like every notice. Plain data: periods
     [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] insured here, the last paid month, and optionally the
     mode, the region he moves to and the total months recognised here (notices.transfer_out.certificate)."""
     from desktop_app.notices.transfer_out import certificate
 
     data = certificate(periods, last_paid_month, mode=mode, transfer_to=transfer_to,
-                       recognized_months=recognized_months)
+                       recognized_months=recognized_months, months_here=months_here)
     return archive.issue_notice(session, person_id, "transfer_out", None, today, render, certificate=data)
 
 

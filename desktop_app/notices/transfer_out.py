@@ -15,14 +15,19 @@ _MODE = {"with_account": "统账结合", "pooling_only": "单建统筹"}
 
 
 def certificate(periods: list[dict], last_paid_month: str, *, scheme: str = "职工基本医疗保险",
-                mode: str | None = None, transfer_to: str = "", recognized_months: int | None = None) -> dict:
+                mode: str | None = None, transfer_to: str = "", recognized_months: int | None = None,
+                months_here: int | None = None) -> dict:
     """The plain data the certificate prints (what notice["certificate"] holds):
     periods: [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] — the insured periods here, each with the months
     paid in it; last_paid_month "YYYY-MM"; mode (with_account | pooling_only) where the person had one;
     transfer_to: the region he moves to, when known; recognized_months: total years recognised here, months
-    brought in by earlier transfers included (None: not printed)."""
-    return {"scheme": scheme, "periods": [dict(p) for p in periods], "last_paid_month": last_paid_month,
+    brought in by earlier transfers included (None: not printed); months_here: the months paid here, the rule
+    module's transfer_out total (it must agree with the periods)."""
+    data = {"scheme": scheme, "periods": [dict(p) for p in periods], "last_paid_month": last_paid_month,
             "mode": mode, "transfer_to": transfer_to, "recognized_months": recognized_months}
+    if months_here is not None:
+        data["months_here"] = months_here
+    return data
 
 
 def _check(cert: dict) -> list[dict]:
@@ -39,13 +44,19 @@ def _check(cert: dict) -> list[dict]:
                               f"certificate.periods[{i}]") from None
     if not cert.get("last_paid_month"):
         raise NoticeError("invalid_input", "参保缴费凭证须写明最后缴费月份。", "certificate.last_paid_month")
+    total = cert.get("months_here")
+    if total is not None and total != sum(int(p["months"]) for p in periods):
+        raise NoticeError("invalid_input", "参保缴费凭证的缴费月数合计与各期间的缴费月数之和不一致。",
+                          "certificate.months_here")
     return periods
 
 
 def content(notice: dict) -> Content:
     cert = notice["certificate"]
     periods = _check(cert)
-    paid = sum(int(p["months"]) for p in periods)
+    # the rule module's total; a certificate archived before it was passed shows its periods' sum (a reprint
+    # gives the same bytes)
+    paid = cert["months_here"] if cert.get("months_here") is not None else sum(int(p["months"]) for p in periods)
     place = notice["jurisdiction_name"]
     scheme = cert.get("scheme") or "职工基本医疗保险"
     key = [f"在{place}参加{scheme}并缴费{fmt.years_months(paid)}，最后缴费月份为{fmt.month(cert['last_paid_month'])}。"]

@@ -16,7 +16,7 @@ from .inputs import date_field
 from .jurisdictions import JURISDICTIONS, Jurisdiction, check_in_force, get_jurisdiction
 from .mode_change import decide_mode_change
 from .parameters import ParameterInfo, ParameterSet, parameter_catalogue
-from .registry import PARAMS, validate_parameter
+from .registry import PARAMS, range_text, validate_parameter
 from .resident_switch import decide_resident_switch
 from .retirement import decide_retirement
 from .transfer import decide_transfer
@@ -38,7 +38,7 @@ QUESTIONS = {
 }
 
 __all__ = ["decide", "parameter_value", "RuleError", "parse_id_number", "IdNumber", "parameter_catalogue", "ParameterInfo",
-           "validate_parameter", "JURISDICTIONS", "Jurisdiction", "RULES_VERSION", "PARAMS", "QUESTIONS"]
+           "validate_parameter", "range_text", "JURISDICTIONS", "Jurisdiction", "RULES_VERSION", "PARAMS", "QUESTIONS"]
 
 
 def parameter_value(jurisdiction: str, name: str, on, office_parameters: dict | None = None):

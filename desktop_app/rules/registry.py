@@ -112,3 +112,11 @@ def _percent(value: Decimal) -> str:
 
 def validate_parameter(name: str, value) -> Decimal | Month:
     return parse_value(name, value)
+
+
+def range_text(name: str) -> str:
+    """The range a parameter's value must fall in, as the counter says it ("60%至300%", "0至12")."""
+    p = PARAMS[name]
+    if p.unit in ("rate", "ratio"):
+        return f"{_percent(p.low)}至{_percent(p.high)}"
+    return f"{p.low}至{p.high}"

@@ -7,36 +7,62 @@ rule refusals become InputError on the form field they concern (parameter proble
 "parameters.<name>"). Every write is one transaction with its audit entry; a full disk, a read-only or locked file raise
 errors.StoreError (Chinese .message) after the rollback.
 
+The index below is checked against the modules (tests/test_services_index.py): every name it shows exists with
+the parameters shown, and every public function taking the session is listed under its module.
+
 session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked,
                     demo, ...)
-                open_session(path, operator="管理员", clock=..., check=True, exclusive=False) -> Session
+                open_session(path, operator=None, clock=..., check=True, exclusive=False) -> Session
                     (raises errors.StoreError; store.db.DiskFull before an upgrade without the space it needs).
-                    A named operator is trusted code (role "system": tests, self-check, benchmark); the
-                    application passes operator=None and logs someone in with auth.login. Every commit moves
-                    the audit anchor beside the file on (anchors.py).
+                    No rights: the application logs someone in with auth.login. Every commit moves the audit
+                    anchor beside the file on (anchors.py).
+                open_trusted_session(path, operator, clock=..., check=True, exclusive=False) -> Session
+                    (role "system", every permission: tests, the self-check, the demo builder, the benchmark)
+                on_own_connection(session) -> Session   (the same operator on a connection of its own, for a
+                    worker thread; commits move the anchor on)
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
-                demo_data_path() -> Path         (demo.sqlite3 beside it) ; is_demo_path(path) -> bool: the only
-                    thing that makes a file the demo database (Session.demo)
+                demo_data_path(jurisdiction=None) -> Path   (demo-<jurisdiction>.sqlite3 beside it) ;
+                    is_demo_path(path) -> bool: the only thing that makes a file a demo database (Session.demo)
 settings.py     get_office(session) -> Office ; set_office(session, jurisdiction, name) -> Office
                 get_office_contact(session) -> OfficeContact(address, phone, channels, review_body, court) ;
                 set_office_contact(session, address, phone, channels, review_body, court)   (printed on notices;
                     a real notice is refused while address, phone, review body or court is empty)
                 get_setting(session, key) ; set_setting(session, key, value)   (idle_lock_minutes, backup_*)
-people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (pages for a list that
-                    fetches more as it scrolls)
-                get_person(session, person_id) -> Person ; mask_id_number(text) -> str
+people.py       search_people(session, text, limit=50, offset=0) -> list[PersonSummary]   (ID, mobile number,
+                    name with spaces ignored, 拼音首字母; pages for a list that fetches more as it scrolls)
+                get_person(session, person_id) -> Person ; mask_id_number(id_number) -> str ;
+                shown_id_number(session, id_number) -> str   (the one masking rule for screens and lists, by role)
 enrolment.py    check_id_number(text) -> IdInfo ; preview_enrolment(session, form, today) -> EnrolmentPreview
                 enrol(session, form, today) -> Enrolment(person_id, created, name_mismatch, preview, existing_name)
 payments.py     ledger(session, person_id, today) -> Ledger(months, benefit_start, waiting_periods, citations,
-                    prior, decision)
-                record_payment(session, person_id, months, paid_on, receipt_no, today) -> Ledger
-                quote_back_payment(session, person_id, today) -> BackPaymentQuote
+                    prior, decision, payment_cycle, standard, notes, benefit_start_expected, status)
+                record_payment(session, person_id, months, paid_on, receipt_no, today, confirm_past_limit=False)
+                    -> Ledger   (late fees recorded; months past the limit raise PastLimit until confirmed)
+                quote_back_payment(session, person_id, today) -> BackPaymentQuote   (month by month: kind,
+                    late fee; lapsed months, pay_by, waiting if paid; today vs next month)
                 void_payment(session, person_id, month, reason, today) -> Ledger   (row + reason kept)
+                record_months(session, person_id, months, paid_on, receipt_no, today, confirm_past_limit=False)
+                    (record_payment without the new ledger, for batch callers)
+                quote_payment(session, person_id, months, paid_on, today) -> dict   (what paying chosen months costs
+                    and changes: the rule module's back_payment)
+                this_months_standard(session, person, today) -> (contribution decision or None, why not)
+                unpaid_due(session, person_id, today) -> int | None   (months fallen due unpaid: the list's 欠费)
 tax_import.py   import_tax_file(session, path, today, dry_run=True, progress=None, cancel=None) -> ImportReport
-                    (all or nothing; progress(stage, done, total), cancel() -> True raises ImportCancelled with
-                    nothing written; the import right after a clean dry run on the same session reuses its check)
+                    (all or nothing; progress: (stage, done, total); a cancel returning True raises ImportCancelled
+                    with nothing written; the import right after a clean dry run on the same session reuses its
+                    check) ; imports(session) -> list[dict]   (files imported so far)
 transfer.py     decide_transfer(session, person_id, form, today) -> dict
                 save_transfer(session, person_id, form, today) -> int (decision id)
+                transfer_out(session, person_id, to_region, to_province, today) -> (decision id, decision)   (转出: what
+                    the 参保缴费凭证 prints) ; transfers_for_person(session, person_id) -> list[dict]   (in and out)
+mode_change.py  quote_mode_change(session, person_id, new_mode, today) -> ModeChangeQuote   (参保方式变更 from next
+                    month: the difference due for pooling-only months) ; uncovered_pooling_months(session, person_id)
+                change_mode(session, person_id, new_mode, paid_on, receipt_no, reason, today) -> int
+person_changes.py change_person(session, person_id, field, value, valid_from, reason, today) -> PersonChange
+                    (信息变更: contact details, category, payment cycle, 江苏's base band; each dated)
+                history(session, person_id, field=None) -> list[PersonChange]
+person_status.py change_status(session, person_id, status, from_month, reason, today) -> PersonChange   (停保, 恢复,
+                    终止参保)
 retirement.py   retirement_record(session, person_id, today) -> RetirementRecord
                 add_correction(session, person_id, kind, months, reason, today) -> int
                 void_correction(session, correction_id, reason, today) -> int
@@ -49,18 +75,23 @@ notices.py      issue_notice(session, person_id, kind, decision, today, render, 
                     (looked up when not given)}; a shipped parameter marked `confirm` that the office has not entered
                     stops a real notice (a 示例 one prints)
                 reprint_notice(session, serial) -> bytes ; notice_inputs(session, serial) -> dict
+                earlier_notice(session, person_id, kind, decision, decision_id=None) -> dict | None   (one already
+                    issued for this decision: 重印 or 更正)
                 record_receipt(session, serial, returned_on, today) -> dict   (the signed 回执 came back; once)
                 notices_for_person(session, person_id) -> list[dict]   (with receipt_returned_on)
                 (the counter calls desktop_app.notices.issue.issue_notice, which passes the renderer)
                 转出 凭证: desktop_app.notices.issue.issue_transfer_certificate(session, person_id, today, periods,
-                    last_paid_month, mode=None, transfer_to="", recognized_months=None) with plain data:
-                    periods [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] insured here (content:
-                    desktop_app.notices.transfer_out.certificate / .content)
+                    last_paid_month, mode=None, transfer_to="", recognized_months=None, months_here=None) with
+                    plain data: periods [{"from": "YYYY-MM", "to": "YYYY-MM", "months": n}] insured here, the
+                    totals from the transfer_out decision (content: desktop_app.notices.transfer_out.certificate)
 parameters.py   parameter_rows(session, jurisdiction=None) -> list[ParameterRow]
                 unconfirmed_parameters(session, jurisdiction=None) -> list[ParameterRow]   (shipped values waiting
                     for the office's confirmation: entering a value from that date on confirms it)
                 set_parameter(session, name, valid_from, value, source, today, jurisdiction=None, demo=False)
                 parameter_change_impact(session, name, valid_from, jurisdiction=None) -> int
+                parameter_coverage(session, name, today, jurisdiction=None) -> Coverage   (the months since the
+                    document took effect that still have no value)
+demo_parameters.py enter_demo_parameters(session, jurisdiction, today)   (the 示例 values, through set_parameter)
 audit_log.py    check_file(path, backup_folders=(), paper=None, cancel=None) -> FileCheck(ok, message, lines, entries,
                     head, first_bad_id): integrity_check, the chain, the tables against the entries
                     (store/verify.py), the anchors (settings, backups' catalogue, close sheet `N:HASH`)
@@ -70,27 +101,29 @@ anchors.py      the settings anchor beside the data file (read, record, reset af
                     (DPAPI-signed on Windows)
 permissions.py  require(session, "read"|"counter"|"correct"|"list_id_numbers"|"admin") raises PermissionDenied
                     (an InputError with field None, Chinese) ; may(session, permission) -> bool (for the screens)
-auth.py         ensure_first_admin(session) ; login(session, username, password) -> LoginResult (the same answer
+auth.py         ensure_first_admin(session) ; is_first_start(session) ; lock_minutes(session) ; login(session, username, password) -> LoginResult (the same answer
                     and one scrypt for known and unknown names) ; logout ; lock ; unlock(session, password,
-                    username=None) ; change_password(session, old, new, repeat) (wrong old passwords count) ;
+                    username=None) ; change_password(session, old_password, new_password, repeat) (wrong old passwords count) ;
                 demo_login(session) (Session.demo only) ; hash_password / check_password (scrypt N=2^17) ;
                 validate_new_password (10+ characters, not common, not the user name)
 operators.py    list_operators ; create_operator ; update_operator(role=, active=, full_name=) ; reset_password ;
                 unlock_operator                                                       (管理员)
-instance_lock.py acquire(path) -> InstanceLock (raises InstanceLocked naming the holder, NetworkFolder for a
+instance_lock.py acquire(data_path) -> InstanceLock (raises InstanceLocked naming the holder, NetworkFolder for a
                     share); the sidecar and the data file itself are locked ; is_network_folder(folder)
 integrity.py    check_integrity(path, quick=True, cancel=None) -> IntegrityResult(ok, message, problems, seconds)
 backup.py       plan_backup(session, manual=False) -> BackupJob (refused until a passphrase is set) ;
-                run_backup(job, progress, cancel) -> BackupResult (any thread; encrypted .fxbak, catalogued) ;
+                run_backup(job, progress, cancel) -> BackupResult (any thread; encrypted .fxbak, catalogued;
+                    .warning names older backups that could not be deleted, prune_failed) ;
                 set_backup_passphrase(session, passphrase, repeat) ; store_key ; current_key(db) ; has_backup_key ;
                 list_backups(folder, data_path) ; backup_due ; backup_folder(session) ; read_catalogue ;
                 catalogue_anchor ; sweep_leftovers(data_path, folders) (at start) ; note_partial / done_partial
 backup_crypto.py encrypt_file / decrypt_file / read_header (AES-256-GCM, scrypt; BackupCryptoError in Chinese)
-restore.py      verify_backup(path, passphrase=...) -> BackupCheck ; plan_restore(session, path) ;
+restore.py      verify_backup(path, passphrase=...) -> BackupCheck ; plan_restore(session, backup_path) ;
                 run_restore(job, progress, cancel, passphrase=None, confirmed=()) (raises NeedsConfirmation with
                 the warnings: another office, a shorter audit, another chain) ; finish_restore(session) ;
-                restore_damaged_file(data_path, backup, username, password, passphrase=...)
+                restore_damaged_file(data_path, backup_path, username, password, passphrase=...)
 export.py       plan_export(session, folder, full_id_numbers=False) ; run_export(job, progress, cancel) -> ExportResult
                 (masked: no birth date, address or retirement month either; no cell a spreadsheet runs)
-demo.py         build_demo_database(path, today) -> Path
+demo.py         build_demo_database(path, today, render=None, jurisdiction="xinyang") -> Path   (one office)
+rules_glue.py   ask(session, case, default_field=None) ; parameter_in_force(session, name, on, jurisdiction=None)
 """

@@ -76,6 +76,18 @@ class BackupResult:
     seconds: float
     pruned: tuple[Path, ...] = ()
     audit_error: str | None = None   # the copy is good but the data file could not take the audit entry
+    prune_failed: tuple[Path, ...] = ()   # older backups that were due to go but could not be deleted
+
+    @property
+    def warning(self) -> str:
+        """What the person who backed up must know although the backup itself is good ("" when nothing)."""
+        parts = []
+        if self.prune_failed:
+            parts.append(f"{len(self.prune_failed)} 份较早的备份未能删除（{self.prune_failed[0].name} 等），"
+                         "备份文件夹会越来越满，请检查该文件夹的权限或是否被其他程序占用")
+        if self.audit_error:
+            parts.append(f"审计记录未能写入：{self.audit_error}")
+        return "；".join(parts)
 
 
 @dataclass(frozen=True)
@@ -224,17 +236,18 @@ def latest_backup(folder: Path, data_path: Path) -> BackupFile | None:
     return found[0] if found else None
 
 
-def prune(folder: Path, data_path: Path, keep: int) -> list[Path]:
-    """Delete the oldest plain backups beyond `keep`; copies saved before a restore are never deleted."""
+def prune(folder: Path, data_path: Path, keep: int) -> tuple[list[Path], list[Path]]:
+    """Delete the oldest plain backups beyond `keep`; copies saved before a restore are never deleted.
+    Returns (deleted, could not be deleted): a backup that stays is said, not dropped silently."""
     plain = [b for b in list_backups(folder, data_path) if b.tag == ""]
-    removed = []
+    removed, failed = [], []
     for old in plain[max(keep, 1):]:
         try:
             old.path.unlink()
             removed.append(old.path)
-        except OSError:
-            pass
-    return removed
+        except OSError:   # read-only, in use (Windows), or a USB stick pulled meanwhile
+            failed.append(old.path)
+    return removed, failed
 
 
 def _folder_error(folder: Path, exc: OSError) -> BackupError:
@@ -273,11 +286,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
 
 
 def snapshot_info(path: Path) -> dict:
@@ -481,7 +489,7 @@ def run_backup(job: BackupJob, progress: Progress | None = None, cancel: threadi
         add_to_catalogue(folder, job.data_path, record, key)
     except OSError:
         pass  # the backup itself is whole; the audit entry below records the same
-    pruned = tuple(prune(folder, job.data_path, job.keep)) if job.keep else ()
+    pruned, prune_failed = prune(folder, job.data_path, job.keep) if job.keep else ((), ())
     audit_error = None
     try:
         db = connect(job.data_path)
@@ -489,14 +497,16 @@ def run_backup(job: BackupJob, progress: Progress | None = None, cancel: threadi
             with atomic(db):
                 audit.append(db, job.stamp, "backup.create", f"backups:{target.name}", None, {
                     "kind": job.kind, "file": str(target), "size": size, "sha256": digest,
-                    "pruned": [p.name for p in pruned], "entries": info["entries"], "head": info["head"],
+                    "pruned": [p.name for p in pruned], "prune_failed": [p.name for p in prune_failed],
+                    "entries": info["entries"], "head": info["head"],
                     "key_id": key.key_id})
             anchors.record(db, job.data_path)
         finally:
             db.close()
     except (StoreError, sqlite3.Error, OSError) as exc:
         audit_error = getattr(exc, "message", str(exc))
-    return BackupResult(target, size, digest, time.monotonic() - started, pruned, audit_error)
+    return BackupResult(target, size, digest, time.monotonic() - started, tuple(pruned), audit_error,
+                        tuple(prune_failed))
 
 
 def _key_of_file(data_path: Path) -> BackupKey | None:

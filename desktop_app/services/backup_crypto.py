@@ -35,7 +35,6 @@ MAGIC = b"FLEXBAK1"
 CHUNK = 1 << 20
 KDF_N, KDF_R, KDF_P = 2 ** 17, 8, 1      # 128 MiB per guess, as for the operators' passwords
 MIN_PASSPHRASE = 12
-TAG = 16
 
 
 class BackupCryptoError(Exception):

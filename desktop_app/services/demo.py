@@ -22,7 +22,7 @@ from desktop_app.services.notices import Render, issue_notice
 from desktop_app.services.payments import contribution_case, record_months
 from desktop_app.services.retirement import add_correction, save_retirement
 from desktop_app.services.rules_glue import add_months, ask, month_str, months_between
-from desktop_app.services.session import load_office, open_session
+from desktop_app.services.session import load_office, open_trusted_session
 from desktop_app.services.settings import set_office, set_office_contact, set_setting
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.services.transfer import TransferForm, save_transfer
@@ -177,7 +177,7 @@ class _Builder:
         return path
 
     def finish(self, plan: Plan) -> None:
-        s, today, j = self.s, self.today, plan.jurisdiction
+        s, today = self.s, self.today
         if plan.transfer is not None:
             save_transfer(s, plan.person_id, plan.transfer, today)
         by_day: dict[date, list[date]] = {}
@@ -211,7 +211,7 @@ def build_demo_database(path: Path, today: date, render: Render | None = None,
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
     anchors.forget(path)  # a new file: the old one's audit anchor is not held against it
-    session = open_session(path, operator="示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
+    session = open_trusted_session(path, "示例操作员", clock=lambda: datetime.combine(today, time(9, 0)))
     session.demo = True  # trusted code building invented people: its notices are marked 示例 wherever it builds
     try:
         set_office(session, jurisdiction, OFFICES[jurisdiction])

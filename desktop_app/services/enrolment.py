@@ -87,24 +87,28 @@ def check_id_number(text: str) -> IdInfo:
 
 
 def _ratio(form: EnrolmentForm, jurisdiction: str) -> Decimal | None:
-    from desktop_app.rules import JURISDICTIONS, RuleError, validate_parameter
+    """The person's chosen base band where the jurisdiction lets the person choose (江苏 二), checked against the
+    band the rule module holds."""
+    from desktop_app.rules import JURISDICTIONS, RuleError, range_text, validate_parameter
 
-    needs_ratio = JURISDICTIONS[jurisdiction].person_chooses_base  # 江苏 二: 60%–300%, the person's choice
+    needs_ratio = JURISDICTIONS[jurisdiction].person_chooses_base
     if form.base_ratio in (None, ""):
         if needs_ratio:
-            raise InputError("base_ratio", "请选择缴费基数档次（上年度平均工资的60%至300%）")
+            raise InputError("base_ratio", f"请选择缴费基数档次（上年度平均工资的{range_text('base_ratio')}）")
         return None
     if not needs_ratio:
         return None
     try:
         return validate_parameter("base_ratio", Decimal(str(form.base_ratio)))
-    except (RuleError, InvalidOperation):
-        raise InputError("base_ratio", "缴费基数档次应在0.6至3.0之间（即60%至300%）") from None
+    except RuleError as error:
+        raise InputError("base_ratio", error.message) from None
+    except InvalidOperation:
+        raise InputError("base_ratio", f"缴费基数档次应在{range_text('base_ratio')}之间") from None
 
 
 def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str, IdInfo, Decimal | None]:
-    from desktop_app.rules import JURISDICTIONS
-
+    """The form as typed. What the documents decide (the modes and payment cycles a jurisdiction has, the date
+    its document took effect) is the rule module's answer to the cases, on the field it names."""
     jurisdiction = require_office(session)
     info = check_id_number(form.id_number)
     name = (form.name or "").strip()
@@ -124,19 +128,10 @@ def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str
         raise InputError("places", "请至少选择一项在本地的参保关系（户籍、居住地、居住证、就业地）")
     if any(p not in PLACES for p in form.places):
         raise InputError("places", "参保关系只能从户籍、居住地、居住证、港澳台居民居住证、就业地中选择")
-    j = JURISDICTIONS[jurisdiction]
-    if form.mode not in j.modes:
-        raise InputError("mode", f"{j.name}灵活就业人员的参保模式只能选择："
-                         + "、".join({"with_account": "统账结合", "pooling_only": "单建统筹"}[m] for m in j.modes))
-    if form.payment_cycle not in j.payment_cycles:
-        raise InputError("payment_cycle", f"{j.document}未规定按季度缴费，{j.name}灵活就业人员按月缴纳")
     if form.first_month is None:
         raise InputError("first_month", "请填写首次缴费月份")
-    if form.first_month.day != 1:
+    if not isinstance(form.first_month, date) or form.first_month.day != 1:
         raise InputError("first_month", "首次缴费月份应为某月1日（按月缴费）")
-    if form.first_month < date(j.in_force.year, j.in_force.month, 1):
-        raise InputError("first_month", f"{j.document}自{j.in_force.year}年{j.in_force.month}月{j.in_force.day}日起施行，"
-                                        "首次缴费月份不能早于该月")
     if form.first_month > add_months(today, 1):
         raise InputError("first_month", "首次缴费月份最晚为下个月")
     return jurisdiction, info, _ratio(form, jurisdiction)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_app.store.db import StoreError  # noqa: F401  (re-exported: the data file itself failed)
+# re-exported: the data file or the office's server itself failed
+from desktop_app.store.db import DiskFull, ServerUnavailable, StoreError  # noqa: F401
 
 
 class InputError(Exception):

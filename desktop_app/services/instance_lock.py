@@ -157,7 +157,7 @@ def acquire(data_path: Path) -> InstanceLock:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in the environment: the lock still works
+    except (OSError, KeyError, ImportError):  # no login name in the environment: the lock still works
         return ""
 
 

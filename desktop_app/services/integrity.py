@@ -37,6 +37,8 @@ def check_integrity(path: Path | str, quick: bool = True, cancel: threading.Even
     path = Path(path)
     if not path.is_file():
         return IntegrityResult(False, f"找不到数据文件 {path}。")
+    if cancel is not None and cancel.is_set():
+        return IntegrityResult(None, "数据文件检查已取消。", [], 0.0)
     try:
         conn = files.connect_readonly(path)
     except sqlite3.Error as exc:

@@ -17,10 +17,6 @@ from desktop_app.store import ledger as ledger_store
 from desktop_app.store import people as people_store
 from desktop_app.store.db import atomic
 
-SOURCE_LABELS = {"counter": "窗口缴费", "tax_import": "税务导入", "transfer": "转移接续", "back_payment": "补缴",
-                 "deemed": "视同缴费"}
-STATE_LABELS = {"waiting": "等待期", "active": "正常享受", "suspended": "暂停享受", "lapsed": "中断",
-                "transferred": "转入前缴费", "unpaid": "未缴费", "before_policy": "文件施行前", "stopped": "停保"}
 _RECEIPT = re.compile(r"^[0-9A-Za-z\-_/]{1,40}$")
 
 

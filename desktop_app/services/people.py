@@ -69,9 +69,14 @@ def search_people(session: Session, text: str, limit: int = 50, offset: int = 0)
         except RuleError:
             pass
     found = [_summary(r) for r in people_store.search(session.db, text, limit, offset)]
-    if may(session, "list_id_numbers"):
-        return found
-    return [replace(p, id_number=mask_id_number(p.id_number)) for p in found]
+    return [replace(p, id_number=shown_id_number(session, p.id_number)) for p in found]
+
+
+def shown_id_number(session: Session, id_number: str) -> str:
+    """The one masking rule for what a screen or a list shows (the results list, the person's header, exports):
+    the whole number for a role that may list them (复核员, 管理员), else 4115**********1237."""
+    require(session, "read")
+    return id_number if may(session, "list_id_numbers") else mask_id_number(id_number)
 
 
 def get_person(session: Session, person_id: int) -> Person:

@@ -40,7 +40,7 @@ class PersonChange:
 
 
 def _value(person: dict, field: str, value) -> str | Decimal | None:
-    from desktop_app.rules import JURISDICTIONS, RuleError, validate_parameter
+    from desktop_app.rules import JURISDICTIONS, RuleError, range_text, validate_parameter
     from desktop_app.services.enrolment import CATEGORIES
 
     j = JURISDICTIONS[person["jurisdiction"]]
@@ -70,7 +70,7 @@ def _value(person: dict, field: str, value) -> str | Decimal | None:
         try:
             return validate_parameter("base_ratio", Decimal(str(value)))
         except (RuleError, InvalidOperation):
-            raise InputError("value", "缴费基数档次应在60%至300%之间") from None
+            raise InputError("value", f"缴费基数档次应在{range_text('base_ratio')}之间") from None
     raise InputError("field", "不能变更该项信息")
 
 

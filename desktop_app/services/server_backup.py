@@ -150,7 +150,7 @@ def run_server_backup(job: BackupJob, url: str, now=datetime.now) -> BackupResul
         backup.add_to_catalogue(folder, job.data_path, record, key)
     except OSError:
         pass
-    pruned = tuple(backup.prune(folder, job.data_path, job.keep)) if job.keep else ()
+    pruned, prune_failed = backup.prune(folder, job.data_path, job.keep) if job.keep else ((), ())
     audit_error = None
     try:
         db = server_login.connect_server(url)
@@ -158,14 +158,15 @@ def run_server_backup(job: BackupJob, url: str, now=datetime.now) -> BackupResul
             with atomic(db):
                 audit.append(db, job.stamp, "backup.create", f"backups:{target.name}", None, {
                     "kind": job.kind, "file": str(target), "size": size, "sha256": digest,
-                    "pruned": [p.name for p in pruned], "entries": snap.entries, "head": snap.head,
-                    "key_id": key.key_id})
+                    "pruned": [p.name for p in pruned], "prune_failed": [p.name for p in prune_failed],
+                    "entries": snap.entries, "head": snap.head, "key_id": key.key_id})
             anchors.record(db, job.data_path)
         finally:
             db.close()
     except (StoreError, OSError) as exc:
         audit_error = getattr(exc, "message", str(exc))
-    return BackupResult(target, size, digest, time.monotonic() - started, pruned, audit_error)
+    return BackupResult(target, size, digest, time.monotonic() - started, tuple(pruned), audit_error,
+                        tuple(prune_failed))
 
 
 @dataclass(frozen=True)

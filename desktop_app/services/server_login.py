@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from desktop_app.services import anchors
 from desktop_app.services.errors import InputError
-from desktop_app.store.db import is_server_url
+from desktop_app.store.db import is_server_url, server_label  # server_label: the screens ask it here too
 
 SOURCE_FILE = "data_source.json"
 LOGINS_FILE = "server_logins.json"
@@ -55,7 +55,7 @@ def check_url(url: str) -> str:
     if not parts.hostname or not parts.username or not parts.path.strip("/"):
         raise InputError("server_url", "服务器地址须写明用户名、服务器和数据库名，如 postgresql://jingban@192.168.1.10:5432/flexins")
     try:
-        parts.port
+        _ = parts.port   # urlsplit checks the port only when asked
     except ValueError:
         raise InputError("server_url", "服务器地址中的端口不正确（应为数字，默认 5432）") from None
     return url
@@ -165,7 +165,7 @@ def connect_server(url: str, *, readonly: bool = False, password: str | None = N
     """Another connection to the server (a check, a worker thread, the command line): the password written in
     the URL, given, or kept on this PC. readonly: a check's connection (it writes nothing but its own
     temporary tables; its snapshot is a READ ONLY transaction, store/verify.py)."""
-    from desktop_app.store.db import connect, server_label
+    from desktop_app.store.db import connect
 
     public, written = split_password(url)
     db = connect(url if written else public, password=password or written or saved_password(public),

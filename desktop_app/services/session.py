@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from desktop_app.store.migrations import migrate, pending, upgrade_bytes
 APP_FOLDER = "灵活就业参保经办台"
 DATA_FILE = "flexins.sqlite3"
 DATA_DIR_ENV = "FLEXINS_DATA_DIR"
-# Trusted code that opens a session with an operator name (tests, the self-check, the benchmark, scripts)
-# acts with every permission; the application itself opens with operator=None and logs someone in
-# (services/auth.py), so a person at the counter always has a role.
+# The role of trusted code that opens a file with open_trusted_session (tests, the self-check, the demo builder,
+# the benchmark): every permission. open_session gives no role at all: the application logs someone in
+# (services/auth.py), so a person at the counter always acts with a role, never with rights by default.
 SYSTEM_ROLE = "system"
 NOBODY = "（未登录）"
 
@@ -47,7 +47,7 @@ class Session:
     operator: str
     # Wall-clock time for "recorded at" stamps only; business dates always come in as `today`.
     clock: Callable[[], datetime] = field(default=_now)
-    role: str | None = SYSTEM_ROLE       # 'clerk' | 'reviewer' | 'admin' | SYSTEM_ROLE; None: nobody logged in
+    role: str | None = None              # 'clerk' | 'reviewer' | 'admin' | SYSTEM_ROLE; None: nobody logged in
     operator_id: int | None = None       # operators.id of the logged-in operator
     full_name: str = ""
     locked: bool = False                 # idle lock: every action refused until the password is given again
@@ -100,15 +100,22 @@ def default_data_path() -> Path:
     return base / APP_FOLDER / DATA_FILE
 
 
-def demo_data_path() -> Path:
-    """Where `--demo` builds its demo database: beside the real file, never over it."""
-    return default_data_path().with_name("demo.sqlite3")
+DEMO_JURISDICTIONS = ("huainan", "jiangsu", "jilin", "xinyang")
+
+
+def demo_data_path(jurisdiction: str | None = None) -> Path:
+    """Where `--demo` builds the demo database of one office of `jurisdiction` (issue 13: an office decides under
+    its own document): demo-<jurisdiction>.sqlite3 beside the real file, never over it. Without a jurisdiction:
+    demo.sqlite3, the single demo file of earlier versions."""
+    name = f"demo-{jurisdiction}.sqlite3" if jurisdiction else "demo.sqlite3"
+    return default_data_path().with_name(name)
 
 
 def is_demo_path(path: Path) -> bool:
-    """The demo database is the file at demo_data_path(), whatever any file says about itself."""
+    """A demo database is a file at one of the demo_data_path()s, whatever any file says about itself."""
     try:
-        return Path(path).resolve() == demo_data_path().resolve()
+        where = Path(path).resolve()
+        return any(where == demo_data_path(j).resolve() for j in (None, *DEMO_JURISDICTIONS))
     except OSError:
         return False
 
@@ -157,7 +164,7 @@ def _mb(n: int) -> str:
     return f"{n / 2 ** 20:,.0f} MB" if n >= 2 ** 20 else f"{n / 2 ** 20:.1f} MB"
 
 
-def open_session(path: Path | str, operator: str | None = "管理员", clock: Callable[[], datetime] = _now, *,
+def open_session(path: Path | str, operator: str | None = None, clock: Callable[[], datetime] = _now, *,
                  check: bool = True, exclusive: bool = False, password: str | None = None) -> Session:
     """Open or create the file, check it, bring its schema up to date and load the office settings.
 
@@ -165,10 +172,11 @@ def open_session(path: Path | str, operator: str | None = "管理员", clock: Ca
     `password` or this PC's credential store, services/server_login.py). A server is shared by several
     counters: no instance lock, no file check; its audit anchor lives on this PC.
 
-    operator: a name for trusted code (role SYSTEM_ROLE), or None for the application, which then logs an
-    operator in with services.auth. check=False skips store.db.quick_check (the application runs
-    services.integrity.check_integrity after its window shows: slow on a big file). exclusive=True refuses
-    a second program on the same file (services.instance_lock).
+    The session has no rights (role None): the application logs an operator in with services.auth, and only
+    that gives a role. `operator` names who opened the file on a schema upgrade's audit entry, nothing more;
+    trusted code that acts without a login uses open_trusted_session. check=False skips store.db.quick_check
+    (the application runs services.integrity.check_integrity after its window shows: slow on a big file).
+    exclusive=True refuses a second program on the same file (services.instance_lock).
     Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only, from a newer version
     or already open in another program; ServerUnavailable when the server cannot be reached."""
     if is_server_url(path):
@@ -192,8 +200,7 @@ def open_session(path: Path | str, operator: str | None = "管理员", clock: Ca
         anchors.keep_after_commits(db, path)  # the audit chain's head, anchored beside the file (issue 12)
         stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
         migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
-        role = SYSTEM_ROLE if operator is not None else None
-        session = Session(db, path, load_office(db), operator or "", clock, role=role, instance_lock=lock,
+        session = Session(db, path, load_office(db), operator or "", clock, role=None, instance_lock=lock,
                           demo=is_demo_path(path))
         if not anchors.anchor_path(path).exists():
             try:
@@ -230,8 +237,7 @@ def _open_server(url: str, operator: str | None, clock: Callable[[], datetime], 
         anchors.keep_after_commits(db, place)   # this PC's anchor of the office's chain (issue 17)
         stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
         migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
-        role = SYSTEM_ROLE if operator is not None else None
-        session = Session(db, place, load_office(db), operator or "", clock, role=role, source=public)
+        session = Session(db, place, load_office(db), operator or "", clock, role=None, source=public)
         if not anchors.anchor_path(place).exists():
             try:
                 anchors.record(db, place)   # a server new to this PC: anchored from now on
@@ -241,3 +247,24 @@ def _open_server(url: str, operator: str | None, clock: Callable[[], datetime], 
         db.close()
         raise
     return session
+
+
+def open_trusted_session(path: Path | str, operator: str, clock: Callable[[], datetime] = _now, *,
+                         check: bool = True, exclusive: bool = False, password: str | None = None) -> Session:
+    """open_session for trusted code that acts without a login (tests, the self-check, the demo builder, the
+    benchmark): the session has the system role, every permission, and stamps `operator` on what it writes.
+    Never called by the application's window, which logs a person in."""
+    if not isinstance(operator, str) or not operator.strip():
+        raise ValueError("open_trusted_session needs the name of who acts (stamped on every audit entry)")
+    session = open_session(path, operator, clock, check=check, exclusive=exclusive, password=password)
+    session.role = SYSTEM_ROLE
+    return session
+
+
+def on_own_connection(session: Session) -> Session:
+    """The same operator (role, office, clock) on a connection of its own to the same data (file or server), for
+    work on another thread: a connection never crosses threads. Commits on it move the audit anchor on, as the
+    window's do. Opened, used and closed (`.db.close()`) on that thread; it holds no instance lock of its own."""
+    db = connect_data(session.data_source)
+    anchors.keep_after_commits(db, session.path)
+    return replace(session, db=db, instance_lock=None)

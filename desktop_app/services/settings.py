@@ -27,7 +27,9 @@ def set_office(session: Session, jurisdiction: str, name: str) -> Office:
     require(session, "admin")
     if jurisdiction not in _jurisdictions():
         raise InputError("jurisdiction", "请选择本经办机构所属的统筹地区")
-    name = (name or "").strip()
+    name = (name or "").strip() if isinstance(name, str) or name is None else None
+    if name is None or not name.isprintable():
+        raise InputError("office_name", "经办机构名称含有不能打印的字符，请重新填写")
     if not name:
         raise InputError("office_name", "请填写经办机构名称（将打印在告知书上）")
     with atomic(session.db):
@@ -111,9 +113,12 @@ def set_setting(session: Session, key: str, value) -> None:
     require(session, "admin")
     if key not in settings_store.SETTINGS or key.startswith("office_"):
         raise InputError(key, "未知的设置项")
-    if key == "demo" and session.role != SYSTEM_ROLE:
-        # only the demo builder marks a file as demo (it allows the password-free demo login)
-        raise InputError(key, "示例数据库标记只能由示例数据生成程序设置")
+    if key == "demo":
+        if session.role != SYSTEM_ROLE:
+            # only the demo builder marks a file as demo (it allows the password-free demo login)
+            raise InputError(key, "示例数据库标记只能由示例数据生成程序设置")
+        if not isinstance(value, bool):
+            raise InputError(key, "示例数据库标记只能是“是”或“否”")
     if key in _RANGES:
         low, high, message = _RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

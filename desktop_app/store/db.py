@@ -182,7 +182,10 @@ def atomic(db: Database) -> Iterator[Database]:
                 raise
             _after_commit(db)
     except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
-        raise _store_error(exc) or exc
+        error = _store_error(exc)
+        if error is None:
+            raise
+        raise error from exc
 
 
 WRITE_TURN_LOCK = 0x666C6578696E73   # "flexins": the advisory lock every write transaction of the office takes
@@ -286,13 +289,18 @@ def insert_id(db: Database, sql: str, params) -> int:
 
 def _after_commit(db: Database) -> None:
     """What the session asked to run after each commit (services/anchors.py moves the audit anchor on). The
-    action is committed already: nothing here may fail it."""
+    action is committed already: a database error here only leaves the anchor lagging, and the next commit
+    catches it up (the hook itself takes the anchor file's OSError); anything else is a defect and is raised."""
     hook = getattr(db, "after_commit", None)
-    if hook is not None:
-        try:
-            hook(db)
-        except Exception:  # noqa: BLE001 (an anchor that lags is caught up by the next commit)
-            pass
+    if hook is None:
+        return
+    database_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    if is_server(db):
+        import psycopg
+
+        database_errors = (psycopg.Error, ServerUnavailable)   # the connection lost just after the commit
+    with contextlib.suppress(*database_errors):
+        hook(db)
 
 
 def _store_error(exc: sqlite3.Error) -> StoreError | None:

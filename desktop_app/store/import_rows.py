@@ -190,8 +190,10 @@ def state(db: Database) -> dict | None:
     try:
         row = db.execute(f"SELECT sha256, today, clean, total_rows, ok_rows, rows_sha256, people, audit_head"
                          f" FROM {_t(db, STATE_NAME)}").fetchone()
-    except Exception:  # sqlite3.OperationalError: no such table — nothing checked on this connection
-        return None
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise   # a disk, lock or interrupt error is not "nothing checked yet"
+        return None   # nothing checked on this connection (a server's absence is asked of to_regclass above)
     if row is None:
         return None
     names = ("sha256", "today", "clean", "total_rows", "ok_rows", "rows_sha256", "people", "audit_head")

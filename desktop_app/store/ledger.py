@@ -98,7 +98,7 @@ def range_digest(db: Database, first: int, last: int, extra: list[dict] = ()) ->
     digest = hashlib.sha256()
     missing = sorted((r["id"], row_line(r)) for r in extra)
     cursor = stream(db, f"SELECT id, {ROW_LINE} FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
-    for id_, line in heapq.merge(cursor, missing):
+    for _id, line in heapq.merge(cursor, missing):
         digest.update((line + "\n").encode("utf-8"))
     return digest.hexdigest()
 

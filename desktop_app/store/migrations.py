@@ -52,7 +52,7 @@ def m001_initial(db: Database) -> None:
             operator TEXT NOT NULL
         )""",
         "CREATE INDEX idx_people_name ON people (name)",
-        f"""CREATE TABLE decisions (
+        """CREATE TABLE decisions (
             id INTEGER PRIMARY KEY,
             person_id INTEGER REFERENCES people (id),
             question TEXT NOT NULL,

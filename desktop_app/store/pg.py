@@ -163,6 +163,26 @@ class _Table:
     def exists(self) -> bool:
         return self.name in self._owner.table_names()
 
+    def get(self, pk) -> dict:
+        """The row with this primary key as a dict (sqlite-utils' Table.get; NotFoundError when there is none).
+        `pk`: a value, or a tuple for a compound key."""
+        from sqlite_utils.db import NotFoundError
+
+        keys = [r[0] for r in self._owner.execute(
+            "SELECT a.attname FROM pg_index AS i JOIN pg_attribute AS a"
+            " ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+            " WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
+            [self.name])]
+        values = list(pk) if isinstance(pk, (list, tuple)) else [pk]
+        if not keys or len(keys) != len(values):
+            raise NotFoundError(f"{self.name}: no row with primary key {pk!r}")
+        where = pgsql.SQL(" AND ").join(pgsql.SQL("{} = ?").format(pgsql.Identifier(k)) for k in keys)
+        query = pgsql.SQL("SELECT * FROM {} WHERE ").format(pgsql.Identifier(self.name)) + where
+        rows = list(self._owner.query(query.as_string(self._owner.raw), values))
+        if not rows:
+            raise NotFoundError(f"{self.name}: no row with primary key {pk!r}")
+        return rows[0]
+
 
 class PgDatabase:
     """One connection to the office's server."""

@@ -43,11 +43,6 @@ def get(db: Database, key: str):
     return json.loads(row[0]) if row else SETTINGS[key].default
 
 
-def get_all(db: Database) -> dict:
-    stored = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM settings")}
-    return {k: stored.get(k, s.default) for k, s in SETTINGS.items()}
-
-
 def put(db: Database, stamp: Stamp, values: dict) -> None:
     """Write several settings (inside the caller's transaction) with one audit entry."""
     unknown = set(values) - set(SETTINGS)

@@ -119,18 +119,16 @@ class BackupDialog(QDialog):
         self.ui.status_label.setText("设置已保存。" + self.ui.status_label.text())
         return True
 
-    def ask_passphrase(self) -> bool:
-        """设置备份口令: typed twice; the backups made from now on are encrypted with it (issue 12)."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+    def ask_passphrase(self):
+        """设置备份口令 (ui/passphrase_dialog.py): the backups made from now on are encrypted with it (issue 12)."""
+        from desktop_app.ui.passphrase_dialog import PassphraseDialog
 
-        text, ok = QInputDialog.getText(self, "设置备份口令", "备份口令（至少12个字符，可以是一句话）。\n请把它写下来封存保管："
-                                        "忘记口令，用它加密的备份任何人都无法恢复。", QLineEdit.EchoMode.Password)
-        if not ok:
-            return False
-        repeat, ok = QInputDialog.getText(self, "设置备份口令", "再输一次备份口令：", QLineEdit.EchoMode.Password)
-        if not ok:
-            return False
-        return self.set_passphrase(text, repeat)
+        dialog = PassphraseDialog(self.session, self)
+        dialog.accepted.connect(lambda: (self.refresh(), self.ui.status_label.setText(
+            "备份口令已设置，此后的备份用它加密。" + self.ui.status_label.text())))
+        dialog.open()
+        self.passphrase_dialog = dialog
+        return dialog
 
     def set_passphrase(self, text: str, repeat: str) -> bool:
         self.errors.clear()
@@ -209,7 +207,7 @@ class BackupDialog(QDialog):
     def _backed_up(self, result) -> None:
         self.last_result = result
         self.refresh()
-        note = f"（审计记录未能写入：{result.audit_error}）" if result.audit_error else ""
+        note = f"注意：{result.warning}。" if result.warning else ""
         self.ui.status_label.setText(f"已备份到 {result.path}（{result.size / 1048576:.1f} MB，用时 {result.seconds:.1f} 秒）。"
                                      + (f"已删除 {len(result.pruned)} 份较早的备份。" if result.pruned else "") + note)
 

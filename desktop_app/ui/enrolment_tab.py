@@ -14,8 +14,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.people import get_person, search_people
 from desktop_app.services.settings import get_office
 from desktop_app.ui.citation_links import link_citations, set_citations
-from desktop_app.ui.labels import (CATEGORIES, CYCLES, MODES, SEXES, date_text, large_expense_text, money_text,
-                                   month_text, notes_text)
+from desktop_app.ui.labels import (CATEGORIES, CYCLES, MODES, SEXES, base_band_percent, date_text, large_expense_text,
+                                   money_text, month_text, notes_text)
 from desktop_app.ui.tab_base import CounterTab, month_of, show_flag, to_qdate
 
 PLACE_CHECKS = ("hukou", "residence", "residence_permit", "employment", "hkmt_residence_permit")
@@ -54,6 +54,7 @@ class EnrolmentTab(CounterTab):
             check.toggled.connect(self._stale)
         for combo in (ui.category_combo, ui.mode_combo, ui.payment_cycle_combo):
             combo.currentIndexChanged.connect(self._stale)
+        ui.base_ratio_spin.setRange(*base_band_percent())
         ui.base_ratio_spin.valueChanged.connect(self._stale)
         ui.first_month_edit.dateChanged.connect(self._stale)
         self.office_changed()
@@ -256,7 +257,7 @@ class EnrolmentTab(CounterTab):
         ui.category_combo.setCurrentIndex(ui.category_combo.findData("freelancer"))
         ui.mode_combo.setCurrentIndex(0)
         ui.payment_cycle_combo.setCurrentIndex(0)
-        ui.base_ratio_spin.setValue(60)
+        ui.base_ratio_spin.setValue(ui.base_ratio_spin.minimum())
         today = self.clock()
         ui.first_month_edit.setDate(to_qdate(date(today.year, today.month, 1)))
         self.errors.clear()

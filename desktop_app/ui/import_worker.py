@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.services.session import Session, connect_data
+from desktop_app.services.session import Session, on_own_connection
 from desktop_app.services.tax_import import import_tax_file
 
 
@@ -39,23 +39,22 @@ class ImportWorker(QObject):
         operator = replace(self._session, db=None, instance_lock=None)  # who asks, fixed now
         if self.thread is None or not self.thread.is_alive():
             self._jobs = queue.Queue()  # the thread's own: one that outlived stop() never takes a new job
-            self.thread = threading.Thread(target=self._run, args=(self._session.data_source, self._jobs),
-                                           daemon=True, name="tax-import")
+            self.thread = threading.Thread(target=self._run, args=(self._jobs,), daemon=True, name="tax-import")
             self.thread.start()
         self._jobs.put((operator, Path(path), today, dry_run))
 
-    def _run(self, data_path, jobs: queue.Queue) -> None:
+    def _run(self, jobs: queue.Queue) -> None:
         db = None
         try:
             while (job := jobs.get()) is not None:
                 operator, path, today, dry_run = job
                 try:
                     if db is None:
-                        db = connect_data(data_path)
+                        db = on_own_connection(operator).db
                     report = import_tax_file(replace(operator, db=db), path, today, dry_run,
                                              progress=lambda s, d, t: self.progress.emit(s, int(d), int(t)),
                                              cancel=self.cancel.is_set)
-                except BaseException as error:  # handed to the window's thread, shown there in Chinese
+                except BaseException as error:  # noqa: BLE001 (handed to the window's thread, shown there)
                     self.failed.emit(error)
                 else:
                     self.done.emit(report)

@@ -44,7 +44,6 @@ OPTIONS = {
     "resident_scheme": "转入城乡居民医保",
 }
 CORRECTION_KINDS = {"deemed": "视同缴费年限", "transferred": "外地转入年限"}
-WAITING_REASONS = {"first_enrolment": "首次参保", "lapse": "中断后再参保"}
 
 
 def month_text(value) -> str:
@@ -123,3 +122,11 @@ def large_expense_text(value) -> str:
 
 def yes_no(value) -> str:
     return "是" if value else "否"
+
+
+def base_band_percent() -> tuple[int, int]:
+    """The base band a person chooses from (江苏 二), in whole percent for a spin box: the rule module's range."""
+    from desktop_app.rules import PARAMS
+
+    band = PARAMS["base_ratio"]
+    return int(band.low * 100), int(band.high * 100)

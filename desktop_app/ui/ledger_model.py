@@ -8,8 +8,10 @@ from PySide6.QtGui import QBrush, QColor
 from desktop_app.ui.labels import SOURCES, STATE_COLOURS, STATES, date_text, month_text
 from desktop_app.ui.table_model import RowsModel
 
-COLUMNS = ("月份", "缴费", "缴费日期", "金额（元）", "票据号", "来源", "待遇状态")
+# 缴费日期 says 未缴 (in red) for a month not paid: one column fewer, so the table fits a 1024-pixel screen
+COLUMNS = ("月份", "缴费日期", "金额", "滞纳金", "票据号", "来源", "待遇状态")
 STATE_COLUMN = 6
+RECEIPT_COLUMN = 4
 UNPAID_COLOUR = QColor("#b3261e")
 UNPAID_BRUSH = QBrush(UNPAID_COLOUR)
 STATE_BRUSHES = {state: QBrush(QColor(colour)) for state, colour in STATE_COLOURS.items()}
@@ -62,10 +64,12 @@ class LedgerModel(RowsModel):
         if role == FOREGROUND:
             return UNPAID_BRUSH if column == 1 and not entry.paid else None
         if role == ALIGNMENT:
-            return RIGHT if column == 3 else None
+            return RIGHT if column in (2, 3) else None
         if role == TOOLTIP:
             if not entry.paid:
                 return None
+            if column == RECEIPT_COLUMN and entry.receipt_no:
+                return f"票据号：{entry.receipt_no}"
             who = getattr(entry, "operator", None)
             at = getattr(entry, "recorded_at", None)
             return f"登记人：{who or '—'}　登记时间：{at or '—'}" if (who or at) else None
@@ -76,11 +80,12 @@ class LedgerModel(RowsModel):
         if column == 0:
             return month_text(entry.month)
         if column == 1:
-            return "已缴" if entry.paid else "未缴"
+            return (date_text(entry.paid_on) if entry.paid_on else "已缴") if entry.paid else "未缴"
         if column == 2:
-            return date_text(entry.paid_on) if entry.paid_on else ""
-        if column == 3:
             return f"{entry.amount:,.2f}" if entry.amount is not None else ""
+        if column == 3:   # the late fee paid with the month (issue 13: recorded, not only quoted)
+            fee = getattr(entry, "late_fee", None)
+            return f"{fee:,.2f}" if fee else ""
         if column == 4:
             return entry.receipt_no or ""
         if column == 5:

@@ -35,6 +35,7 @@ class LoginDialog(QDialog):
         ui = self.ui
         if mode == "unlock":
             ui.title_label.setText("窗口已锁定")
+            ui.login_button.setText("解锁(&U)")
             ui.hint_label.setText(f"当前操作员：{session.full_name or session.operator}（{role_label(session.role)}）。"
                                   "请输入密码继续；换人办理请输入自己的用户名和密码。")
             ui.username_edit.setText(session.operator)

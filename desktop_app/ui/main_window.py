@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSizePolicy, QWidget
 
 from desktop_app.rules import JURISDICTIONS, RULES_VERSION
 from desktop_app.services import parameters as parameter_service
@@ -15,6 +15,7 @@ from desktop_app.services import payments as payments_service
 from desktop_app.services import people as people_service
 from desktop_app.services.errors import InputError
 from desktop_app.services.settings import get_office
+from desktop_app.ui.elision import ElidedLabel
 from desktop_app.ui.enrolment_tab import EnrolmentTab
 from desktop_app.ui.forms import load_form
 from desktop_app.ui.labels import CATEGORIES, SEXES, date_text, month_text
@@ -33,15 +34,6 @@ from desktop_app.ui.transfer_tab import TransferTab
 TITLE = "灵活就业参保经办台"
 TAB_TITLES = ("参保登记", "缴费记录", "转移接续", "退休资格")
 DEMO_MARK = "示例"
-
-
-def elide_path(path, limit: int = 48) -> str:
-    """A long data-file path shortened in the middle for the status bar (the tooltip has it whole)."""
-    text = str(path)
-    if len(text) <= limit:
-        return text
-    keep = (limit - 1) // 2
-    return text[:keep] + "…" + text[-keep:]
 
 
 class MainWindow(QMainWindow):
@@ -158,14 +150,21 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.office_status = QLabel(objectName="office_status")
-        self.operator_status = QLabel(objectName="operator_status")
-        self.parameters_status = QLabel(objectName="parameters_status")
-        self.data_status = QLabel(objectName="data_status")
+        # elided, not cut: the window fits a 1024-pixel screen and the whole text is in each tooltip
+        self.office_status = ElidedLabel(objectName="office_status")
+        self.operator_status = ElidedLabel(objectName="operator_status")
+        self.parameters_status = ElidedLabel(objectName="parameters_status")
+        self.data_status = ElidedLabel(objectName="data_status")
         for label in (self.office_status, self.operator_status, self.parameters_status, self.data_status):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             bar.addPermanentWidget(label)
         bar.addPermanentWidget(self.data_status, 1)
+        # what gives way first when the bar is short: the data file's path, then the rule version; the operator
+        # is always shown whole
+        self.data_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.parameters_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.operator_status.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        self.operator_status.MIN_WIDTH = 10_000   # its minimum is its text: never elided
 
     def refresh_status(self) -> None:
         office = get_office(self.session)
@@ -178,8 +177,7 @@ class MainWindow(QMainWindow):
             self.data_status.setText(f"数据库：{self.session.source_label}")
             self.data_status.setToolTip(f"{self.session.source_label}（多个窗口共用；登录 {self.session.source}）")
         else:
-            self.data_status.setText(f"数据文件：{elide_path(self.session.path)}")
-            self.data_status.setToolTip(str(self.session.path))
+            self.data_status.setText(f"数据文件：{self.session.path}")
         title = f"{TITLE} — {office.name or place}"
         if self.demo:
             title += f"（{DEMO_MARK}数据库，数据非真实）"
@@ -218,6 +216,15 @@ class MainWindow(QMainWindow):
             geometry = self._settings.value("main_window/geometry")
             if geometry is not None:
                 self.restoreGeometry(geometry)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """On a narrow screen (1024 pixels) the results list gives its width to the tabs, once per narrowing."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < 1200
+        if narrow != getattr(self, "_narrow", None):
+            self._narrow = narrow
+            left = 140 if narrow else 270
+            self.ui.splitter.setSizes([left, max(self.ui.splitter.width() - left, 400)])
 
     def closeEvent(self, event) -> None:
         if self._settings is not None:
@@ -326,7 +333,8 @@ class MainWindow(QMainWindow):
     def _person_text(self, person_id: int) -> str:
         person = people_service.get_person(self.session, person_id)
         parts = [f"<b>{person.name}</b>", SEXES.get(person.sex, person.sex or ""),
-                 f"出生 {date_text(person.birth_date)}", f"身份证号 {person.id_number}"]
+                 f"出生 {date_text(person.birth_date)}",
+                 f"身份证号 {people_service.shown_id_number(self.session, person.id_number)}"]
         category = getattr(person, "category", None)
         if category:
             parts.append(CATEGORIES.get(category, category))

@@ -15,7 +15,6 @@ from desktop_app.ui.notice_dialog import NoticeDialog
 from desktop_app.ui.tab_base import NOTICE_TITLES, compact_rows, from_qdate, to_qdate
 
 COLUMNS = ["编号", "告知书", "出具日期", "经办人", "更正的原编号", "回执"]
-RECEIPT_COLUMN = 5
 
 
 def receipt_text(notice: dict) -> str:

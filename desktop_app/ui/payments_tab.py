@@ -14,15 +14,15 @@ from desktop_app.services.rules_glue import add_months, months_between
 from desktop_app.ui.import_dialog import ImportDialog
 from desktop_app.ui.citation_links import link_citations, set_citations
 from desktop_app.ui.labels import (CYCLES, STATE_COLOURS, STATES, STATUS_TEXT, date_text, large_expense_text,
-                                   money_text, month_text, months_list_text, notes_text)
+                                   money_text, month_ranges_text, month_text, months_list_text,
+                                   notes_text)
 from desktop_app.ui.ledger_model import LedgerModel
 from desktop_app.ui.tab_base import CounterTab, compact_rows, from_qdate, month_of, show_flag, to_qdate
 
-LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred", "before_policy")
+LEGEND_STATES = ("waiting", "active", "suspended", "lapsed", "transferred", "before_policy", "stopped")
 # The widest text each ledger column shows: widths are set once from these, not measured over every row of
 # every person (ResizeToContents asked the model for each cell of 120 months on each selection — issue 7).
-LEDGER_SAMPLES = ("2026年12月", "未缴", "2026-12-31", "9,999.99", "SW202612000000", "视同缴费",
-                  "暂停享受（享受待遇）")
+LEDGER_SAMPLES = ("2026年12月", "2026-12-31", "9,999.99", "999.99", "SW2026120…", "视同缴费", "转入前缴费")
 
 
 def fit_columns(view, samples) -> None:
@@ -32,6 +32,7 @@ def fit_columns(view, samples) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # a long receipt number: its tooltip has it whole
     metrics, model = view.fontMetrics(), view.model()
     for column, sample in enumerate(samples):
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
@@ -69,20 +70,27 @@ class PaymentsTab(CounterTab):
         compact_rows(ui.ledger_view)
         compact_rows(ui.compare_view)
         fit_columns(ui.ledger_view, LEDGER_SAMPLES)
+        # every column shows without scrolling sideways, on a 1024-pixel screen too (the panel beside gives way)
+        header = ui.ledger_view.horizontalHeader()
+        ui.ledger_view.setMinimumWidth(sum(header.sectionSize(c) for c in range(header.count()))
+                                       + ui.ledger_view.verticalScrollBar().sizeHint().width() + 4)
         self.compare_model = QStandardItemModel(0, 3, self)
         self.compare_model.setHorizontalHeaderLabels(["缴纳时间", "应缴合计", "待遇起始"])
         ui.compare_view.setModel(self.compare_model)
         ui.compare_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.arrears_model = QStandardItemModel(0, 5, self)
-        self.arrears_model.setHorizontalHeaderLabels(["月份", "应缴", "缴费期限", "滞纳金", "说明"])
+        ui.compare_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.arrears_model = QStandardItemModel(0, 4, self)
+        self.arrears_model.setHorizontalHeaderLabels(["月份", "应缴", "滞纳金", "说明"])
         ui.arrears_view.setModel(self.arrears_model)
         compact_rows(ui.arrears_view)
-        ui.arrears_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        ui.arrears_view.horizontalHeader().setStretchLastSection(True)
+        ui.arrears_view.setTextElideMode(Qt.TextElideMode.ElideRight)   # the tooltip has the whole note
+        arrears_header = ui.arrears_view.horizontalHeader()
+        arrears_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        arrears_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # wrapping labels in a crowded column: at least one whole line each (the arrears list scrolls instead)
+        for label in (ui.quote_months_label, ui.retroactive_label):
+            label.setMinimumHeight(label.fontMetrics().height())
         self.confirm_box = None
-        ui.legend_label.setText("待遇状态：" + "　".join(
-            f'<span style="background-color:{STATE_COLOURS[s]}">&nbsp;{STATES[s]}&nbsp;</span>'
-            for s in LEGEND_STATES))
         self.current_ledger = None
         self.quote = None
         self.import_dialog: ImportDialog | None = None
@@ -116,6 +124,7 @@ class PaymentsTab(CounterTab):
         if person_id is None:
             self.current_ledger = None
             self.model.set_ledger(None)
+            self._show_legend()
             self.ui.summary_label.setText("请先在上方查找并选择人员。")
             self.ui.notes_label.hide()
             self.ui.ledger_citations_label.setText("")
@@ -134,11 +143,20 @@ class PaymentsTab(CounterTab):
             self.ui.ledger_citations_label.setText("")
             return
         self.model.set_ledger(self.current_ledger)
+        self._show_legend()
         self._show_summary()
         self._next_months()
         self._scroll_to_latest()
         if self.current_ledger.unpaid_months:
             self.quote_arrears()   # unpaid months: say at once what can still be paid back, and by when
+
+    def _show_legend(self) -> None:
+        """The colours of the states this person's months show (all of them would not fit a narrow screen)."""
+        book = self.current_ledger
+        shown = {m.state for m in list(book.prior) + list(book.months)} if book else set()
+        self.ui.legend_label.setText("待遇状态：" + "　".join(
+            f'<span style="background-color:{STATE_COLOURS[s]}">&nbsp;{STATES[s]}&nbsp;</span>'
+            for s in LEGEND_STATES if s in shown) if shown else "")
 
     def _scroll_to_latest(self) -> None:
         """The recent months are what the clerk looks at: show the end of the ledger."""
@@ -256,6 +274,7 @@ class PaymentsTab(CounterTab):
         """The ledger as the service returned it after a write, and what was done."""
         self.current_ledger = result
         self.model.set_ledger(result)
+        self._show_legend()
         self._show_summary()
         show_flag(self.ui.record_result_label, message, True)
 
@@ -315,17 +334,20 @@ class PaymentsTab(CounterTab):
         self.quote = quote
         ui = self.ui
         for month in quote.lapsed_months:
-            self._add_arrears_row(month_text(month), "—", "已过期", "—", "已超过补缴期限")
+            self._add_arrears_row(month_text(month), "—", "—", "已超过补缴期限")
         for line in quote.lines:
-            note = {"arrears": f"可补缴（至{date_text(quote.pay_by)}）" if quote.pay_by else "可补缴",
-                    "due": "本期应缴", "advance": "预缴", "lapsed": "已超过补缴期限"}.get(line["kind"], "")
+            note = {"arrears": f"可补缴，至{date_text(quote.pay_by)}" if quote.pay_by else "可补缴",
+                    "due": f"本期应缴，{date_text(line['due_on'])}前", "advance": "预缴",
+                    "lapsed": "已超过补缴期限"}.get(line["kind"], "")
             fee = money_text(line["late_fee"]) if line["late_days"] else "—"
-            self._add_arrears_row(month_text(line["month"]), money_text(line["monthly_standard"]),
-                                  date_text(line["due_on"]), fee, note)
+            self._add_arrears_row(month_text(line["month"]), money_text(line["monthly_standard"]), fee, note)
         ui.deadline_label.setText(deadline_text(quote))
         ui.deadline_label.setStyleSheet("font-weight: bold; color: #8a1c12;" if quote.arrears_months or
                                         quote.lapsed_months else "font-weight: bold;")
-        ui.quote_months_label.setText(months_list_text(quote.months) if quote.months else "无应缴月份")
+        # runs of months keep the line short in a crowded column; the tooltip lists every month
+        ui.quote_months_label.setText(f"{month_ranges_text(quote.months)}（共 {len(quote.months)} 个月）"
+                                      if quote.months else "无应缴月份")
+        ui.quote_months_label.setToolTip(months_list_text(quote.months, limit=120) if quote.months else "")
         ui.quote_amount_label.setText(money_text(quote.amount))
         ui.late_fee_label.setText(money_text(quote.late_fee) if quote.late_fee else "无")
         retro = quote.retroactive_months or []
@@ -334,9 +356,9 @@ class PaymentsTab(CounterTab):
         today = self.clock()
         later = quote.total_if_next_month
         next_month = add_months(today, 1)
-        self._add_compare_row(f"今天（{date_text(today)}）", money_text(quote.total),
+        self._add_compare_row(f"今天（{today.month}月{today.day}日）", money_text(quote.total),
                               month_text(quote.benefit_start_if_today))
-        self._add_compare_row(f"下月（{month_text(next_month)}）", money_text(later) if later is not None else "—",
+        self._add_compare_row(f"下月（{next_month.month}月）", money_text(later) if later is not None else "—",
                               month_text(quote.benefit_start_if_next_month))
         set_citations(ui.quote_citations_label, quote.citations)
         ui.use_quote_button.setEnabled(bool(quote.months))
@@ -345,7 +367,9 @@ class PaymentsTab(CounterTab):
         ui.lump_sum_notice_button.setToolTip("" if quote.arrears_months else "没有可补缴的欠费月份，无需出具补缴通知书")
 
     def _add_arrears_row(self, *texts: str) -> None:
-        self.arrears_model.appendRow([QStandardItem(text) for text in texts])
+        items = [QStandardItem(text) for text in texts]
+        items[-1].setToolTip(texts[-1])
+        self.arrears_model.appendRow(items)
 
     def _add_compare_row(self, *texts: str) -> None:
         self.compare_model.appendRow([QStandardItem(text) for text in texts])

@@ -16,7 +16,7 @@ from desktop_app.services.people import get_person
 from desktop_app.services.person_changes import FIELDS, MONTHLY_TERMS, change_person, history
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.forms import load_form
-from desktop_app.ui.labels import CATEGORIES, CYCLES, date_text, month_text
+from desktop_app.ui.labels import CATEGORIES, CYCLES, base_band_percent, date_text, month_text
 from desktop_app.ui.tab_base import compact_rows, from_qdate, show_flag, to_qdate
 
 TEXT, CHOICE, RATIO = 0, 1, 2
@@ -87,7 +87,8 @@ class PersonChangeDialog(QDialog):
             ui.text_edit.setMaxLength(20 if field == "phone" else 100)
         elif field == "base_ratio":
             ui.value_stack.setCurrentIndex(RATIO)
-            ui.ratio_spin.setValue(int((current or Decimal("0.6")) * 100))
+            ui.ratio_spin.setRange(*base_band_percent())
+            ui.ratio_spin.setValue(int(current * 100) if current is not None else ui.ratio_spin.minimum())
         else:
             ui.value_stack.setCurrentIndex(CHOICE)
             choices = CATEGORIES if field == "category" else {

@@ -64,11 +64,6 @@ class PolicyDialog(QDialog):
         self._highlight([])
         return policy
 
-    def show_clause(self, key: str, label: str) -> None:
-        policy = self.show_document(key)
-        if policy is not None:
-            self._highlight([policy.clause(label)])
-
     def show_citation(self, citation: str) -> list[documents.Reference]:
         """The document a citation names, at its clause(s), highlighted; a law the program does not ship, or a
         citation it cannot place, is said so above the text."""

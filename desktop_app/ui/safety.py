@@ -111,6 +111,7 @@ class SafetyControls(QObject):
             if widget is not None:
                 widget.setVisible(correct)
         self.window.refresh_status()
+        hide_empty_menus(self.window.menuBar())
         if self.session.demo_login:
             self.safety_status.setText("示例模式：已自动以示例管理员身份登录")
 
@@ -211,7 +212,10 @@ class SafetyControls(QObject):
     def _backed_up(self, result) -> None:
         self.progress.hide()
         self.backup_result = result
-        self._note(f"已自动备份（{result.path.parent}，{self.now():%H:%M}）")
+        if result.warning:   # the backup is good, but something the administrator must see
+            self._note(f"已自动备份（{self.now():%H:%M}），但{result.warning}", bad=True)
+        else:
+            self._note(f"已自动备份（{result.path.parent}，{self.now():%H:%M}）")
         self.safety_status.setToolTip(str(result.path))
 
     def _backup_failed(self, error) -> None:
@@ -361,6 +365,14 @@ class SafetyControls(QObject):
             auth.logout(self.session, "退出程序")
         except StoreError:
             pass
+
+
+def hide_empty_menus(bar) -> None:
+    """A menu whose every action the role hides is hidden too: a clerk sees no empty 设置 menu (issue 13)."""
+    for top in bar.actions():
+        menu = top.menu()
+        if menu is not None:
+            top.setVisible(any(a.isVisible() and not a.isSeparator() for a in menu.actions()))
 
 
 def install_excepthook(parent_of_boxes: Callable[[], object] | None = None) -> Callable:

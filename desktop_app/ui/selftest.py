@@ -113,20 +113,20 @@ def run(outdir: Path, app: QApplication) -> dict:
     from desktop_app.services.demo_parameters import enter_demo_parameters
     from desktop_app.services.notices import notices_for_person
     from desktop_app.services.payments import ledger
-    from desktop_app.services.session import open_session
+    from desktop_app.services.session import open_trusted_session
     from desktop_app.services.demo import DEMO_CONTACT
     from desktop_app.services.settings import set_office, set_office_contact
     from desktop_app.ui.main_window import MainWindow
 
     outdir = Path(outdir).resolve()
-    outdir.mkdir(parents=True, exist_ok=True)
     database = outdir / "selftest.sqlite3"
     result = {"ok": False, "tabs": [], "database": str(database), "notices": [], "screenshot": None,
               "business_date": BUSINESS_DAY.isoformat(), "steps": []}
     session = window = None
     try:
+        outdir.mkdir(parents=True, exist_ok=True)
         _fresh(database)
-        session = open_session(database, operator="自检")
+        session = open_trusted_session(database, "自检")
         set_office(session, *OFFICE)
         set_office_contact(session, **DEMO_CONTACT)
         enter_demo_parameters(session, OFFICE[0], BUSINESS_DAY)
@@ -172,7 +172,7 @@ def run(outdir: Path, app: QApplication) -> dict:
         _check(window.grab().save(str(screenshot)), "截图", str(screenshot))
         result["screenshot"] = str(screenshot)
         result["ok"] = True
-    except Exception as error:  # the self-check reports every failure instead of crashing
+    except Exception as error:  # noqa: BLE001 (the self-check reports every failure, with its traceback)
         result["error"] = f"{type(error).__name__}: {error}"
         result["traceback"] = traceback.format_exc()
     finally:
@@ -180,5 +180,9 @@ def run(outdir: Path, app: QApplication) -> dict:
             window.close()
         if session is not None:
             session.close()
-    (outdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        (outdir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as error:   # the folder itself is the problem: the caller prints the result
+        result["ok"] = False
+        result["error"] = (result.get("error") or "") + f"（result.json 无法写入：{error}）"
     return result

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
 from desktop_app.services import server_login
 from desktop_app.services.errors import InputError, StoreError
 from desktop_app.services.permissions import require
-from desktop_app.store.db import server_label
 
 PLACEHOLDER = "postgresql://jingban@192.168.1.10:5432/flexins"
 
@@ -78,7 +77,7 @@ class ServerDialog(QDialog):
             self.result_label.setText(error.message)
             return False
         self.result_label.setText(
-            f"连接成功：{server_label(public)}。" + (
+            f"连接成功：{server_login.server_label(public)}。" + (
                 "该数据库是空的：第一台电脑启动时会建立数据结构；已有数据文件的，请先用迁移命令把数据搬上去"
                 "（见 docs/office-server.md）。" if empty else ""))
         return True

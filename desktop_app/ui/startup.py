@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QHeaderView, QInputDialog,
                                QVBoxLayout)
 
 from desktop_app.services import backup, instance_lock, restore
-from desktop_app.services.errors import InputError, StoreError
+from desktop_app.services.errors import DiskFull, InputError, StoreError
 from desktop_app.services.session import Session, open_session, pending_upgrade
-from desktop_app.store.db import DiskFull
 from desktop_app.ui.enter_key import enter_moves_to
 from desktop_app.ui.field_errors import FieldErrors
 from desktop_app.ui.file_choosers import choose_open_file
@@ -128,10 +127,10 @@ def open_server(url: str, ask=None, retry=None) -> Session | None:
     a file on this PC). None when the program should end. `ask(label) -> str | None` and `retry(message) -> bool`
     replace the dialogs (tests)."""
     from desktop_app.services import server_login
-    from desktop_app.store.db import ServerUnavailable, server_label
+    from desktop_app.services.errors import ServerUnavailable
 
     public = server_login.public_url(url)
-    label = server_label(public)
+    label = server_login.server_label(public)
 
     def ask_password(text: str) -> str | None:
         password, ok = QInputDialog.getText(None, "连接数据库服务器", text, QLineEdit.EchoMode.Password)
@@ -166,7 +165,7 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
     """Lock the file for this program, open it (operator None: a login follows); offer a restore when it
     cannot be opened. None when the program should end (message already shown). A postgresql:// address
     opens the office's server instead (open_server)."""
-    from desktop_app.store.db import is_server_url
+    from desktop_app.services.server_login import is_server_url
 
     if is_server_url(str(path)):
         return open_server(str(path))
@@ -179,7 +178,7 @@ def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Sess
     notice = _upgrade_notice(path)
     while True:
         try:
-            session = open_session(path, operator=None, check=False)
+            session = open_session(path, check=False)
         except StoreError as error:
             if isinstance(error, DiskFull) or "更新版本" in error.message:  # not damaged: no restore to offer
                 QMessageBox.critical(None, "磁盘空间不足" if isinstance(error, DiskFull) else "无法打开数据文件",

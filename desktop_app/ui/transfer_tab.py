@@ -164,7 +164,7 @@ class TransferTab(DecisionTab):
             issued = issue_transfer_certificate(self.session, self.person_id, self.clock(), d["periods"],
                                                 d["last_month"], mode=person.mode,
                                                 transfer_to=f"{d['to_province']}{d['to_region']}",
-                                                recognized_months=d["total_months"])
+                                                recognized_months=d["total_months"], months_here=d["months_here"])
         except InputError as error:
             self.fail(error)
             return None

@@ -32,7 +32,7 @@ class Task(QObject):
     def _run(self) -> None:
         try:
             result = self._fn(progress=lambda d, t: self.progress.emit(int(d), int(t)), cancel=self.cancel)
-        except BaseException as error:  # handed to the window's thread, shown there in Chinese
+        except BaseException as error:  # noqa: BLE001 (handed to the window's thread, shown there in Chinese)
             self.failed.emit(error)
         else:
             self.done.emit(result)

@@ -4,8 +4,8 @@ Test only (installer/test-under-wine copies it into the Wine prefix; it is never
 Python:   python.exe first_start.py OUTDIR
 It starts the program exactly as the Start-menu entry does (desktop_app.__main__.main, the default data file),
 and a timer plays the administrator: the initial password and Enter, the new password and Enter, the office
-(信阳市, a name) and the first average wage in 设置, then the main window once the check and the backup at start
-have run. Each screen is saved as OUTDIR/NN-name.png; OUTDIR/first-start.json says what was seen. Exit 0 when
+(信阳市, a name) and the first average wage in 设置, the backup passphrase, then the main window once the check
+and the backup at start have run. Each screen is saved as OUTDIR/NN-name.png; OUTDIR/first-start.json says what was seen. Exit 0 when
 every step was seen and no screen showed an error.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 OUT = Path(sys.argv[1])
 OUT.mkdir(parents=True, exist_ok=True)
 NEW_PASSWORD = "Xinyang2026a"
+BACKUP_PASSPHRASE = "浉河区医保窗口 2026 备份口令"
 OFFICE_NAME = "信阳市浉河区医疗保障服务中心（测试）"
 WAGE = ("78000", "河南省统计局公布的上年度全省城镇单位就业人员平均工资（测试值）")
 DEADLINE_S = 240
@@ -42,6 +43,7 @@ def main() -> int:
     from desktop_app.ui.app import create_application
     from desktop_app.ui.login_dialog import LoginDialog
     from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.passphrase_dialog import PassphraseDialog
     from desktop_app.ui.settings_dialog import SettingsDialog
 
     app = create_application(sys.argv[:1])
@@ -134,6 +136,14 @@ def main() -> int:
                 moved_on("wage")
             elif settled(300):
                 modal.accept()
+        elif isinstance(modal, PassphraseDialog) and modal.isVisible() and settled() and "passphrase" not in done:
+            ui = modal.ui
+            type_text(ui.passphrase_edit, BACKUP_PASSPHRASE)
+            key(ui.passphrase_edit, Qt.Key.Key_Return)       # moves on to 再输一次
+            type_text(ui.repeat_edit, BACKUP_PASSPHRASE)
+            shot(modal, "backup-passphrase")
+            key(ui.repeat_edit, Qt.Key.Key_Return)
+            moved_on("passphrase")
         elif isinstance(modal, QMessageBox) and settled():
             report["problems"].append(f"a message: {modal.windowTitle()}: {modal.text()}")
             shot(modal, "message")
@@ -177,7 +187,7 @@ def main() -> int:
     code = entry.main([])
     report["exit_code"] = code
     report["ok"] = (code == 0 and not report["problems"]
-                    and report["steps"] == ["login", "password", "office", "wage", "main"])
+                    and report["steps"] == ["login", "password", "office", "wage", "passphrase", "main"])
     save_report()
     return 0 if report["ok"] else 1
 

@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from desktop_app.notices.transfer_out import certificate  # noqa: E402
+from desktop_app.rules import JURISDICTIONS as RULES  # noqa: E402
 from desktop_app.rules import decide  # noqa: E402
 
 DATE = "2025-08-15"
@@ -51,7 +52,7 @@ def office_table(j: str) -> dict:
 
 def _case(j: str, question: str, **fields) -> dict:
     case = {"question": question, "jurisdiction": j, "date": DATE, **fields}
-    if j == "jiangsu":
+    if RULES[j].person_chooses_base:
         case.setdefault("parameters", {})["base_ratio"] = "0.6"
     return case
 
@@ -122,9 +123,10 @@ def retirement_lump_sum(j: str) -> dict:
 
 def mode_change(j: str) -> dict | None:
     """Only 信阳 (any time) and 吉林 (at retirement) have two modes."""
-    if j not in ("xinyang", "jilin"):
+    rules = RULES[j]
+    if not (rules.mode_change_any_time or rules.mode_change_at_retirement):
         return None
-    d = decided(j, _case(j, "mode_change", pooling_only_months=36, at_retirement=(j == "jilin")))
+    d = decided(j, _case(j, "mode_change", pooling_only_months=36, at_retirement=not rules.mode_change_any_time))
     return notice(j, "mode_change", d)
 
 
