@@ -299,3 +299,20 @@ def test_the_same_id_enrolled_at_two_windows_at_once_gives_one_person_and_one_me
         pass
     one.close()
     two.close()
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_a_nul_character_that_reaches_the_server_gets_the_stores_message_and_nothing_is_saved(engine, db):
+    """The services refuse a NUL at the field; anything that still brings one to the server (PostgreSQL's text
+    cannot hold it) is the store's clear message, inside a transaction or outside one, never psycopg's error."""
+    from desktop_app.store.db import NUL_TEXT_MESSAGE, StoreError
+
+    with pytest.raises(StoreError) as inside:
+        with atomic(db):
+            db.execute("INSERT INTO settings (key, value) VALUES ('office_name', '\"信阳\"')")
+            db.execute("UPDATE settings SET value = ? WHERE key = 'office_name'", ["\"信\x00阳\""])
+    assert inside.value.message == NUL_TEXT_MESSAGE
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'office_name'").fetchone()[0] == 0
+    with pytest.raises(StoreError, match="空字符"):
+        db.execute("SELECT id FROM people WHERE name = ?", ["王\x00"])
+    assert db.execute("SELECT 1").fetchone() == (1,)   # the connection goes on

@@ -66,6 +66,7 @@ REFUSED_MESSAGES = {
     "audit": "审计记录只能追加，不能修改或删除；本次操作未保存。",
 }
 REFUSED_DEFAULT = "数据与已保存的记录冲突（可能刚由其他窗口保存），本次操作未保存。请刷新后重试。"
+NUL_TEXT_MESSAGE = "填写的内容中含有无法保存的空字符（NUL，多为从其他程序复制带入），本次操作未保存。请重新输入后再试。"
 
 
 def is_server_url(source) -> bool:

@@ -12,6 +12,7 @@ again at the next call made outside a transaction, so the window recovers by its
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import threading
@@ -123,20 +124,6 @@ class _Conn:
     def execute(self, sql: str, params=None) -> Cursor:
         return self._owner.execute(sql, params)
 
-    def stream(self, sql: str, params=None) -> Cursor:
-        """A large read (every audit entry, an import's million rows) fetched a batch at a time through a
-        server-side cursor, instead of the whole result in this process's memory at once."""
-        with self._lock:
-            conn = self._ready()
-            cursor = conn.cursor(name=f"stream_{id(self):x}_{next(_STREAMS)}", withhold=not self.in_transaction)
-            cursor.itersize = 5000
-            try:
-                named = isinstance(params, Mapping)
-                cursor.execute(translate(sql, named), params if named or params is None else list(params))
-            except psycopg.OperationalError as exc:
-                raise self.unavailable(exc) from exc
-            return Cursor(cursor, self)
-
     def executemany(self, sql: str, rows: Iterable) -> None:
         self._owner.executemany(sql, rows)
 
@@ -213,6 +200,22 @@ class PgDatabase:
 
         return ServerUnavailable.of(self.label, exc)
 
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """A statement's failures as the store's errors: the connection lost (ServerUnavailable), or a NUL
+        character in a text value, which PostgreSQL's text cannot hold (SQLite's can; the services refuse it at
+        the field first, this is the store's own clear message for any value that gets this far)."""
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            raise self.unavailable(exc) from exc
+        except psycopg.DataError as exc:
+            if "NUL" not in str(exc):
+                raise
+            from desktop_app.store.db import NUL_TEXT_MESSAGE, StoreError
+
+            raise StoreError(NUL_TEXT_MESSAGE) from exc
+
     def _ready(self) -> psycopg.Connection:
         """The connection, opened again if it broke while no transaction was open (nothing can be lost then)."""
         if self.raw.closed or self.raw.broken:
@@ -233,14 +236,12 @@ class PgDatabase:
         with self._lock:
             conn = self._ready()
             cursor = conn.cursor()
-            try:
+            with self._failures():
                 if params is None:
                     cursor.execute(sql)
                 else:
                     named = isinstance(params, Mapping)
                     cursor.execute(translate(sql, named), params if named else list(params))
-            except psycopg.OperationalError as exc:
-                raise self.unavailable(exc) from exc
             return Cursor(cursor, self)
 
     def stream(self, sql: str, params=None) -> Cursor:
@@ -250,11 +251,9 @@ class PgDatabase:
             conn = self._ready()
             cursor = conn.cursor(name=f"stream_{id(self):x}_{next(_STREAMS)}", withhold=not self.in_transaction)
             cursor.itersize = 5000
-            try:
+            with self._failures():
                 named = isinstance(params, Mapping)
                 cursor.execute(translate(sql, named), params if named or params is None else list(params))
-            except psycopg.OperationalError as exc:
-                raise self.unavailable(exc) from exc
             return Cursor(cursor, self)
 
     def executemany(self, sql: str, rows: Iterable) -> None:
@@ -263,11 +262,8 @@ class PgDatabase:
             if not rows:
                 return
             named = isinstance(rows[0], Mapping)
-            try:
-                with self._ready().cursor() as cursor:
-                    cursor.executemany(translate(sql, named), rows)
-            except psycopg.OperationalError as exc:
-                raise self.unavailable(exc) from exc
+            with self._failures(), self._ready().cursor() as cursor:
+                cursor.executemany(translate(sql, named), rows)
 
     def query(self, sql: str, params=None) -> Iterator[dict]:
         cursor = self.execute(sql, params)
@@ -289,12 +285,9 @@ class PgDatabase:
         source = iter(rows)
         while chunk := list(itertools.islice(source, self.COPY_CHUNK)):
             with self._lock:
-                try:
-                    with self._ready().cursor() as cursor, cursor.copy(statement) as copy:
-                        for row in chunk:
-                            copy.write_row(row)
-                except psycopg.OperationalError as exc:
-                    raise self.unavailable(exc) from exc
+                with self._failures(), self._ready().cursor() as cursor, cursor.copy(statement) as copy:
+                    for row in chunk:
+                        copy.write_row(row)
             n += len(chunk)
         return n
 
