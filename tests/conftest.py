@@ -42,7 +42,8 @@ BOTH_ENGINES = {
     "test_store", "test_audit", "test_audit_every_write", "test_auth_roles",
     "test_services_counter_story", "test_services_enrolment", "test_services_life_events",
     "test_services_notices", "test_services_parameters", "test_services_payments", "test_services_person_terms",
-    "test_services_tax_import", "test_services_transfer_retirement",
+    "test_services_tax_import", "test_services_transfer_retirement", "test_session_checks", "test_fuzz_forms",
+    "test_fuzz_import",
 }
 
 

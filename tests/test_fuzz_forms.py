@@ -19,6 +19,7 @@ from desktop_app.services.session import open_session
 from desktop_app.services.settings import set_office, set_setting
 from desktop_app.services.transfer import TransferForm, save_transfer
 from desktop_app.store import audit
+from desktop_app.store.dialect import is_server
 from tests.conftest import FIXED_NOW, TODAY, make_id
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -289,7 +290,8 @@ def test_money_never_leaves_decimal(session, paid_person):
     from desktop_app.services.rules_glue import ask
 
     person = session.db["people"].get(paid_person)
-    rows = session.db.execute("SELECT month, amount, typeof(amount) FROM ledger WHERE person_id = ? ORDER BY month",
+    type_of = "pg_typeof(amount)::text" if is_server(session.db) else "typeof(amount)"   # the column's own type
+    rows = session.db.execute(f"SELECT month, amount, {type_of} FROM ledger WHERE person_id = ? ORDER BY month",
                               [paid_person]).fetchall()
     assert [r[0] for r in rows] == ["2025-01", "2025-02", "2025-03"]
     for month, amount, kind in rows:
