@@ -66,13 +66,13 @@ def engine(request):
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """One PostgreSQL server for the whole run (started in about a second)."""
-    from tests.pg_server import PgServer, available
+    """One PostgreSQL server for the whole run (started in about a second), or the one named in
+    FLEXINS_TEST_PG_URL (the tests on the installed Windows Python under Wine use a server on Linux)."""
+    from tests.pg_server import for_tests
 
-    why = available()
+    server, why = for_tests()
     if why:
         pytest.fail(f"no PostgreSQL server for the tests: {why}")
-    server = PgServer().start()
     server.templates = {}
     # libpq reads it: a session's address (never with the password) and a tampering script both connect
     previous = os.environ.get("PGPASSWORD")

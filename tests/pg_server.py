@@ -139,7 +139,64 @@ class PgServer:
             log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
             raise RuntimeError(f"pg_ctl {action} failed: {result.stdout}{result.stderr}\n{log[-2000:]}")
 
+class ExternalServer:
+    """A server someone else started, named by a superuser's URL in EXTERNAL_ENV: installer/test-under-wine
+    starts one on Linux (PgServer, as here) and the tests on the installed Windows Python connect to it over
+    the loopback, since Wine runs no PostgreSQL server of its own. Databases are made and dropped as on PgServer;
+    the server itself is left running (its starter stops it)."""
+
+    def __init__(self, url: str):
+        from psycopg.conninfo import conninfo_to_dict
+
+        parts = conninfo_to_dict(url)
+        self.host = parts.get("host") or "127.0.0.1"
+        self.port = int(parts.get("port") or 5432)
+        self.user = parts.get("user") or SUPERUSER
+        self.password = parts.get("password") or ""
+
+    def url(self, dbname: str = "postgres", user: str | None = None, password: str | None = None) -> str:
+        user = user or self.user
+        password = self.password if password is None else password
+        auth = f"{user}:{password}" if password else user
+        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
+
+    def admin(self):
+        import psycopg
+
+        return psycopg.connect(self.url(), autocommit=True)
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        with self.admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')   # one a killed run left
+        return PgServer.create_database(self, name, template)
+
+    def drop_database(self, name: str) -> None:
+        PgServer.drop_database(self, name)
+
+    def stop(self) -> None:
+        pass
+
+
+EXTERNAL_ENV = "FLEXINS_TEST_PG_URL"
+
+
+def for_tests():
+    """The server a test run uses: the one named in EXTERNAL_ENV, else one started here. Returns (server, why
+    not): why not is None when there is one."""
+    url = os.environ.get(EXTERNAL_ENV)
+    if url:
+        return ExternalServer(url), None
+    why = available()
+    if why:
+        return None, why
+    return PgServer().start(), None
+
+
 if __name__ == "__main__":
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # `kill` stops the server too (the finally below)
     server = PgServer().start()
     print(server.url(), flush=True)
     try:
