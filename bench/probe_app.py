@@ -16,9 +16,11 @@ from datetime import date
 from pathlib import Path
 
 
-def _open(path: Path):
+def _open(path: Path | str):
     from desktop_app.services.session import open_trusted_session
+    from desktop_app.store.db import is_server_url
 
+    path = path if is_server_url(str(path)) else Path(path)
     # check=False: the integrity check runs after the window shows; measured by the start probe
     return open_trusted_session(path, "性能测试员", check=False)
 
@@ -279,7 +281,7 @@ def _rss() -> float:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe_app")
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="the data file, or the server's postgresql:// address")
     parser.add_argument("meta", type=Path)
     parser.add_argument("--import", dest="import_csv", type=Path)
     parser.add_argument("--profile", type=Path, help="write pyinstrument's text profile of the whole probe here")

@@ -68,8 +68,10 @@ def main(argv: list[str]) -> int:
     from bench.probe_app import _reset_peak_rss, _rss, _rss_now
     from desktop_app.services.session import open_trusted_session
     from desktop_app.services.tax_import import import_tax_file
+    from desktop_app.store.db import is_server_url
 
-    session = open_trusted_session(Path(argv[0]), "性能测试员", check=False)
+    where = argv[0] if is_server_url(argv[0]) else Path(argv[0])
+    session = open_trusted_session(where, "性能测试员", check=False)
     with tempfile.TemporaryDirectory() as folder:
         path = crafted_xlsx(Path(folder))
         before = _rss_now()

@@ -45,8 +45,31 @@ def main(argv: list[str]) -> int:
     def window_visible() -> bool:
         return any(type(w).__name__ == "MainWindow" and w.isVisible() for w in app.topLevelWidgets())
 
+    login = os.environ.get("BENCH_LOGIN")   # "user:password": the login dialog answered as a clerk would
+    state["login_s"] = 0.0
+
+    def answer_login() -> bool:
+        for w in app.topLevelWidgets():
+            if type(w).__name__ == "LoginDialog" and w.isVisible() and not state.get("answered"):
+                state["answered"] = True
+                user, password = login.split(":", 1)
+                w.ui.username_edit.setText(user)
+                w.ui.password_edit.setText(password)
+                t0 = time.time()
+                w.ui.login_button.click()
+                state["login_s"] = time.time() - t0
+                # the password's scrypt (128 MiB at OWASP's cost) is the login's, as its time is: the demo
+                # start measured on a file logs in without one
+                from bench.probe_app import _reset_peak_rss
+
+                _reset_peak_rss()
+                return True
+        return False
+
     def poll() -> None:
-        if window_visible():
+        if login and answer_login():
+            QTimer.singleShot(2, poll)
+        elif window_visible():
             state["visible_at"] = time.time()
             QTimer.singleShot(0, usable)
         elif time.time() - state["started"] > TIMEOUT_S:
@@ -66,7 +89,7 @@ def main(argv: list[str]) -> int:
             finish()
 
     def finish(error: str | None = None) -> None:
-        result = {"visible_at": state["visible_at"], "usable_at": state["usable_at"],
+        result = {"visible_at": state["visible_at"], "usable_at": state["usable_at"], "login_s": state["login_s"],
                   "stall_ms": round(state["stall"] * 1000, 1),
                   "rss_mb": peak_rss_mb()}
         if error:

@@ -1,4 +1,7 @@
-"""python -m desktop_app [--demo [huainan|jiangsu|jilin|xinyang] | --db PATH] [--selftest OUTDIR]"""
+"""python -m desktop_app [--demo [huainan|jiangsu|jilin|xinyang] | --db PATH | --db postgresql://user@host:port/db]
+                        [--selftest OUTDIR]
+
+Without --db: the server this PC was pointed at in 设置 → 数据库服务器, else the data file on this PC."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                        choices=("", "huainan", "jiangsu", "jilin", "xinyang"),
                        help="open the demo database of one office (built on first use) in the user's data folder;"
                             " without a jurisdiction the office is chosen on screen")
-    where.add_argument("--db", type=Path, metavar="PATH", help="open this data file instead of the default")
+    where.add_argument("--db", metavar="PATH|URL",
+                       help="open this data file, or the office's server (postgresql://user@host:port/db)")
     where.add_argument("--selftest", type=Path, metavar="OUTDIR",
                        help="self-check on a fresh database in OUTDIR; writes OUTDIR/result.json")
     return parser.parse_args(argv)
@@ -98,7 +102,13 @@ def run_window(app, args: argparse.Namespace) -> int:
         if not path.exists():
             _build_demo(app, path, jurisdiction)
     else:
-        path = args.db or default_data_path()
+        from desktop_app.services.server_login import chosen_source
+        from desktop_app.store.db import is_server_url
+
+        if args.db:
+            path = args.db if is_server_url(args.db) else Path(args.db)
+        else:
+            path = chosen_source() or default_data_path()
     settings = QSettings()
     remembered = settings.value(FOLDER_KEY)
     session = open_data_file(path, [Path(remembered)] if remembered else [])

@@ -118,7 +118,8 @@ def trim_qt(site: Path, qt: dict) -> list[str]:
 
 
 def check_imports(install: Path, python_dir: Path, system_dlls: list[str]) -> None:
-    """Every DLL an exe/dll/pyd imports is shipped (beside it, in PySide6/shiboken6, in python/) or is Windows'."""
+    """Every DLL an exe/dll/pyd imports is shipped (beside it, in its package's .libs folder, in PySide6/shiboken6,
+    in python/) or is Windows'."""
     site = install / "packages"
     shared = [site / "PySide6", site / "shiboken6", python_dir]
     names = {}
@@ -127,13 +128,20 @@ def check_imports(install: Path, python_dir: Path, system_dlls: list[str]) -> No
     for path in _pe_files(install):
         if machine(path) != 0x8664:
             problems.append(f"{path.relative_to(install)}: not x64")
-        for folder in (path.parent, *shared):
+        # delvewheel's convention (psycopg_binary, issue 17): a package's DLLs in <package>.libs beside it,
+        # which its __init__ adds with os.add_dll_directory
+        rel = path.relative_to(site).parts if site in path.parents else ()
+        libs = [site / f"{rel[0]}.libs"] if rel and not rel[0].endswith(".libs") else []
+        if rel and rel[0].endswith(".libs"):
+            libs = [site / rel[0]]
+        where = (path.parent, *libs, *shared)
+        for folder in where:
             if folder not in names:
                 names[folder] = {n.lower() for n in os.listdir(folder)} if folder.is_dir() else set()
         for name in sorted(imported_dlls(path)):
             if name in system or name.startswith(("api-ms-win-", "ext-ms-")):
                 continue
-            if not any(name in names[folder] for folder in (path.parent, *shared)):
+            if not any(name in names[folder] for folder in where):
                 problems.append(f"{path.relative_to(install)} imports {name}, which is not shipped")
     if problems:
         raise StageError("\n".join(problems))

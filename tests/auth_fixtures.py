@@ -16,8 +16,7 @@ INITIAL_PASSWORD = "Counter2025"
 STAFF_PASSWORD = "Counter2025x"
 
 
-@pytest.fixture(scope="session")
-def staffed_template(tmp_path_factory, backup_key):
+def _staff(path, backup_key) -> None:
     from desktop_app.services import auth, operators
     from desktop_app.services.backup import store_key
     from desktop_app.services.demo_parameters import enter_demo_parameters
@@ -25,7 +24,6 @@ def staffed_template(tmp_path_factory, backup_key):
     from desktop_app.services.settings import set_office
     from tests.conftest import FIXED_NOW, OFFICE_NAME, TODAY
 
-    path = tmp_path_factory.mktemp("staffed") / "flexins.sqlite3"
     system = open_trusted_session(path, "测试员", clock=lambda: FIXED_NOW)
     set_office(system, "xinyang", OFFICE_NAME)
     enter_demo_parameters(system, "xinyang", TODAY)
@@ -44,11 +42,25 @@ def staffed_template(tmp_path_factory, backup_key):
         auth.logout(s)
     finally:
         s.close()
+
+
+@pytest.fixture(scope="session")
+def staffed_template(tmp_path_factory, backup_key):
+    path = tmp_path_factory.mktemp("staffed") / "flexins.sqlite3"
+    _staff(path, backup_key)
     return path
 
 
 @pytest.fixture
-def staffed_path(staffed_template, tmp_path):
+def staffed_path(engine, tmp_path, request, monkeypatch):
+    """A private copy of the staffed data (a file; or a server database when engine is postgresql)."""
+    if engine == "postgresql":
+        from desktop_app.services.session import DATA_DIR_ENV
+
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+        backup_key = request.getfixturevalue("backup_key")
+        return request.getfixturevalue("pg_url")("tpl_staffed", lambda url: _staff(url, backup_key))
+    staffed_template = request.getfixturevalue("staffed_template")
     target = tmp_path / "flexins.sqlite3"
     source, dest = sqlite3.connect(staffed_template), sqlite3.connect(target)
     source.backup(dest)

@@ -1,6 +1,5 @@
 """The audit chain: every write leaves an entry, and any edit or deletion of the log is found."""
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +8,8 @@ import pytest
 
 from desktop_app.audit.__main__ import main
 from desktop_app.store import audit, people
-from desktop_app.store.db import atomic
+from desktop_app.store.db import Refused, atomic
+from tests.engine_helpers import raw_connect, raw_sql, tamper
 from tests.test_store import PERSON, STAMP
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,12 +26,7 @@ def _person_entries(db) -> list[int]:
 
 
 def _tamper(path, sql):
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("DROP TRIGGER audit_no_delete")
-    conn.execute(sql)
-    conn.commit()
-    conn.close()
+    tamper(path, sql)
 
 
 def test_an_intact_chain_verifies(session):
@@ -43,10 +38,10 @@ def test_an_intact_chain_verifies(session):
 
 def test_an_entry_cannot_be_changed_through_the_application(session):
     _three_writes(session.db)
-    with pytest.raises(sqlite3.IntegrityError, match="只能追加"):
+    with pytest.raises(Refused, match="只能追加"):
         with atomic(session.db):
             session.db.execute("UPDATE audit SET operator = '别人' WHERE id = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="只能追加"):
+    with pytest.raises(Refused, match="只能追加"):
         with atomic(session.db):
             session.db.execute("DELETE FROM audit WHERE id = 2")
 
@@ -69,7 +64,7 @@ def test_an_audit_entry_outside_a_transaction_is_refused(session):
 def test_tampering_is_found_at_the_first_entry_that_does_not_match(session, sql, bad, words, capsys):
     _three_writes(session.db)
     ids = dict(zip(["first", "second", "third"], _person_entries(session.db)))
-    path = session.path
+    path = session.data_source
     session.close()
     _tamper(path, sql.format(**ids))
 
@@ -81,11 +76,11 @@ def test_tampering_is_found_at_the_first_entry_that_does_not_match(session, sql,
 def test_rehashing_an_edited_entry_still_breaks_the_next_link(session, capsys):
     _three_writes(session.db)
     second = _person_entries(session.db)[1]
-    path = session.path
+    path = session.data_source
     session.close()
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     row = dict(zip(["id", "at", "operator", "action", "entity", "before", "after", "prev_hash", "hash"],
-                   conn.execute("SELECT * FROM audit WHERE id = ?", [second]).fetchone()))
+                   conn.execute(raw_sql(path, "SELECT * FROM audit WHERE id = ?"), [second]).fetchone()))
     row["operator"] = "别人"
     forged = audit.entry_hash(row["prev_hash"], row)
     conn.close()
@@ -94,6 +89,7 @@ def test_rehashing_an_edited_entry_still_breaks_the_next_link(session, capsys):
     assert f"第 {second + 1} 条" in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only
 def test_the_command_line_exits_0_for_an_intact_chain_and_leaves_the_file_alone(session):
     _three_writes(session.db)
     path = session.path

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from desktop_app.store import audit, ledger, people
-from desktop_app.store.db import atomic, connect
+from desktop_app.store.db import Refused, atomic, connect
+from desktop_app.store.dialect import dialect
 from desktop_app.store.migrations import migrate
 from tests.conftest import FIRST_SCHEMA, FIXED_NOW, make_id
 
@@ -70,7 +71,7 @@ def test_the_ledger_is_keyed_by_month_then_person_and_refuses_a_month_twice(db):
     with atomic(db):
         pid = people.insert(db, STAMP, person("王建国", 21))
         ledger.insert(db, STAMP, pid, [{"month": "2024-01", "paid_on": "2024-01-05", "source": "counter"}])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(Refused):
         with atomic(db):
             ledger.insert(db, STAMP, pid, [{"month": "2024-01", "paid_on": "2024-02-05", "source": "counter"}])
 
@@ -85,8 +86,9 @@ def test_one_persons_months_come_in_order_through_the_index_without_a_scan(db):
     assert all(r["person_id"] == ids[0] for r in ledger.rows(db, ids[0]))
     assert ledger.months(db, ids[1]) == {"2019-12", "2020-01", "2024-02", "2024-03", "2026-10"}
     assert ledger.rows(db, ids[2]) == [] and ledger.months(db, ids[2]) == set()
+    span, of_person = dialect(db).ledger_months_of_person()
     plan = " | ".join(r[3] for r in db.execute(
-        f"EXPLAIN QUERY PLAN {ledger._SPAN}SELECT * FROM ledger WHERE {ledger._OF_PERSON} ORDER BY month", [ids[0]]))
+        f"EXPLAIN QUERY PLAN {span}SELECT * FROM ledger WHERE {of_person} ORDER BY month", [ids[0]]))
     assert "SCAN ledger" not in plan and "ledger_month_person (month=? AND person_id=?)" in plan
 
 

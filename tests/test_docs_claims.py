@@ -7,9 +7,17 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_every_test_the_data_safety_document_names_exists():
-    text = (REPO / "docs" / "data-safety.md").read_text(encoding="utf-8")
+    _named_tests_exist("data-safety.md", 20, 50)
+
+
+def test_every_test_the_office_server_document_names_exists():
+    _named_tests_exist("office-server.md", 6, 12)
+
+
+def _named_tests_exist(document: str, groups: int, tests: int) -> None:
+    text = (REPO / "docs" / document).read_text(encoding="utf-8")
     cited = re.findall(r"【测试：(.*?)】", text, flags=re.S)
-    assert len(cited) >= 20
+    assert len(cited) >= groups
     current = None
     named = 0
     for group in cited:
@@ -20,4 +28,4 @@ def test_every_test_the_data_safety_document_names_exists():
             source = (REPO / "tests" / current).read_text(encoding="utf-8")
             assert re.search(rf"^def {re.escape(item)}\(", source, flags=re.M), f"{current}::{item}"
             named += 1
-    assert named >= 50
+    assert named >= tests

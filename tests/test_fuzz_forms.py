@@ -19,6 +19,7 @@ from desktop_app.services.session import open_session
 from desktop_app.services.settings import set_office, set_setting
 from desktop_app.services.transfer import TransferForm, save_transfer
 from desktop_app.store import audit
+from desktop_app.store.dialect import is_server
 from tests.conftest import FIXED_NOW, TODAY, make_id
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -239,6 +240,31 @@ def test_settings(session, key, value, jurisdiction, office):
         assert office.strip().isprintable()   # printed on every notice
 
 
+def test_a_nul_character_is_refused_at_its_field_and_never_reaches_the_data(session, paid_person):
+    """A NUL pasted into a free-text field: the same answer on either engine (PostgreSQL's text cannot hold one),
+    at the field, in Chinese, nothing written; a search for it finds no one."""
+    from desktop_app.services.people import search_people
+    from desktop_app.services.person_changes import change_person
+
+    nul = "票据号录错\x00作废重录"
+    g = GOOD["transfer"]
+    transfer = TransferForm("河南省\x00郑州市", g["scheme"], g["last"], g["count"], g["years"], g["first_here"],
+                            g["pay_gap"], g["in_province"], g["receipt"])
+    attempts = {
+        "reason": lambda: void_payment(session, paid_person, date(2025, 2, 1), nul, TODAY),
+        "previous_region": lambda: save_transfer(session, paid_person, transfer, TODAY),
+        "source": lambda: set_parameter(session, "avg_wage_annual", date(2025, 1, 1), "72000", "豫统计\x00", TODAY),
+        "value": lambda: change_person(session, paid_person, "address", "信阳市\x00浉河区", TODAY, "本人申请", TODAY),
+    }
+    for field, action in attempts.items():
+        refused = refused_cleanly(session, action)
+        assert isinstance(refused, InputError) and refused.field == field and "空字符" in refused.message, field
+    g = GOOD["correction"]
+    refused = refused_cleanly(session, lambda: add_correction(session, paid_person, g["kind"], g["count"], nul, TODAY))
+    assert isinstance(refused, InputError) and refused.field == "reason"
+    assert search_people(session, "王\x00") == []
+
+
 @pytest.fixture
 def login_session(db_path):
     s = open_session(db_path, clock=lambda: FIXED_NOW)
@@ -264,7 +290,8 @@ def test_money_never_leaves_decimal(session, paid_person):
     from desktop_app.services.rules_glue import ask
 
     person = session.db["people"].get(paid_person)
-    rows = session.db.execute("SELECT month, amount, typeof(amount) FROM ledger WHERE person_id = ? ORDER BY month",
+    type_of = "pg_typeof(amount)::text" if is_server(session.db) else "typeof(amount)"   # the column's own type
+    rows = session.db.execute(f"SELECT month, amount, {type_of} FROM ledger WHERE person_id = ? ORDER BY month",
                               [paid_person]).fetchall()
     assert [r[0] for r in rows] == ["2025-01", "2025-02", "2025-03"]
     for month, amount, kind in rows:

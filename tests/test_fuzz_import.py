@@ -17,6 +17,7 @@ from desktop_app.services.rules_glue import ask
 from desktop_app.services.tax_file import COLUMNS
 from desktop_app.services.tax_import import import_tax_file
 from desktop_app.store import audit
+from desktop_app.store.db import atomic
 from tests.conftest import TODAY
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -156,13 +157,10 @@ def test_bad_rows_are_named_and_a_file_with_any_is_not_imported(office, tmp_path
         got = set(session.db.execute("SELECT person_id, month, amount, source FROM ledger WHERE import_id = ?",
                                      [report.import_id]).fetchall())
         assert got == {(people[i]["id"], f"{m:%Y-%m}", standard[m], "tax_import") for i, m in pairs}
-        # take it out again so the next example starts from the same ledger
-        session.db.execute("PRAGMA foreign_keys = OFF")
-        session.db.conn.execute("BEGIN")
-        session.db.execute("DELETE FROM ledger WHERE import_id = ?", [report.import_id])
-        session.db.execute("DELETE FROM imports WHERE id = ?", [report.import_id])
-        session.db.conn.execute("COMMIT")
-        session.db.execute("PRAGMA foreign_keys = ON")
+        # take it out again so the next example starts from the same ledger (its rows first: they refer to it)
+        with atomic(session.db):
+            session.db.execute("DELETE FROM ledger WHERE import_id = ?", [report.import_id])
+            session.db.execute("DELETE FROM imports WHERE id = ?", [report.import_id])
     assert audit.verify(session.db).ok
 
 

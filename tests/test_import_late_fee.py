@@ -12,6 +12,7 @@ from desktop_app.services.tax_import import import_tax_file
 from desktop_app.store.ledger import row_line
 from desktop_app.store.verify import check_tables
 from tests.conftest import TODAY
+from tests.engine_helpers import tamper
 
 
 @pytest.fixture
@@ -89,8 +90,7 @@ def test_an_imported_late_fee_edited_by_hand_is_caught(session, two_people, tmp_
                             f"{wang.id_number},王建国,2025-03,2025-05-10,437.50,SW0002,"])
     import_tax_file(session, path, TODAY, dry_run=False)
     assert check_tables(session.db).ok
-    with session.db.conn:
-        session.db.execute(edit)
+    tamper(session.data_source, edit)   # beside the program, on the file or on the server
     found = check_tables(session.db)
     assert not found.ok and "税务导入" in found.message
 

@@ -14,6 +14,7 @@ from desktop_app.services import anchors
 from desktop_app.services.audit_log import check_file
 from desktop_app.services.session import open_trusted_session
 from desktop_app.store import audit
+from tests.engine_helpers import tamper
 from tests.notice_samples.poppler import poppler
 
 TODAY = date(2025, 6, 16)
@@ -64,7 +65,7 @@ def test_a_batch_of_demands_archives_each_notice_and_prints_them_in_one_file(dem
     # written on the batch's own connection, yet the anchor beside the file followed it (issue 12), and the
     # whole file's check (the tables replayed against the audit log) holds
     assert anchors.read(demo.path)[0].entries == anchors.head(demo.db)[0]
-    whole = check_file(demo.path)
+    whole = check_file(demo.data_source)
     assert whole.ok, whole.message
     # the notices are the people's own: each appears in their list of notices, and its 回执 is now awaited
     missing = worklists.worklist(demo, "receipts_missing", TODAY)
@@ -137,7 +138,6 @@ def test_a_batchs_serial_block_edited_by_hand_is_caught(demo, edit, words):
     plan = reminders.plan_batch(demo, "arrears_demand", [r.person_id for r in rows[:2]], TODAY)
     reminders.run_batch(plan, render, render_batch)
     assert check_tables(demo.db).ok
-    with demo.db.conn:
-        demo.db.execute(edit)
+    tamper(demo.data_source, edit)   # beside the program, on the file or on the server
     found = check_tables(demo.db)
     assert not found.ok and words in found.message

@@ -13,6 +13,7 @@ from desktop_app.services.payments import ledger
 from desktop_app.services.rules_glue import month_str
 from desktop_app.services.session import open_trusted_session
 from desktop_app.store import audit
+from desktop_app.store.db import atomic
 from desktop_app.store.verify import check_tables
 from tests.notice_samples.poppler import poppler
 
@@ -77,6 +78,10 @@ def test_the_report_pdf_has_its_figures_and_charts_and_the_workbook_its_number_f
     assert money and all(row[2].number_format == "#,##0.00" for row in money)
 
 
+class Undone(Exception):
+    """Raised to roll an edit back after looking at it."""
+
+
 def test_the_daily_close_counts_the_operators_day_and_a_reviewer_signs_it(db_path, enrolled, session, tmp_path):
     from desktop_app.notices.sheets import daily_close_sheet
     from desktop_app.notices.titles import TITLES
@@ -111,13 +116,13 @@ def test_the_daily_close_counts_the_operators_day_and_a_reviewer_signs_it(db_pat
         assert check_tables(reviewer.db).ok
         for edit in ("UPDATE daily_closes SET figures = replace(figures, '\"enrolled\"', '\"enroled\"')",
                      "UPDATE daily_closes SET signed_by = '测试员'"):
-            with reviewer.db.conn:
-                reviewer.db.execute("SAVEPOINT tamper")
-                reviewer.db.execute(edit)
-                found = check_tables(reviewer.db)
-                reviewer.db.execute("ROLLBACK TO tamper")
-                reviewer.db.execute("RELEASE tamper")
+            with pytest.raises(Undone):   # each edit checked alone, then rolled back
+                with atomic(reviewer.db):
+                    reviewer.db.execute(edit)
+                    found = check_tables(reviewer.db)
+                    raise Undone()
             assert not found.ok and "日结签字确认" in found.message, edit
+        assert check_tables(reviewer.db).ok
     finally:
         reviewer.close()
 

@@ -56,6 +56,7 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
     from desktop_app.ui.notice_dialog import NoticeDialog
     from desktop_app.ui.notices_dialog import NoticesDialog
     from desktop_app.ui.operators_dialog import OperatorsDialog
+    from desktop_app.ui.server_dialog import ServerDialog
     from desktop_app.ui.settings_dialog import SettingsDialog
     from desktop_app.ui.startup import RestoreAtStartDialog
 
@@ -101,6 +102,7 @@ def _build_every_dialog(session, tmp_path) -> dict[str, QDialog]:
         "ReportDialog": ReportDialog(session, lambda: TODAY),
         "PeopleListDialog": PeopleListDialog(session, "人员", [person_id]),
         "DailyCloseDialog": DailyCloseDialog(session, lambda: TODAY),
+        "ServerDialog": ServerDialog(session),
     }
 
 

@@ -63,9 +63,13 @@ def pick_list(qtbot, page, kind: str) -> None:
     qtbot.waitUntil(lambda: page.model.kind == kind and not page.busy, timeout=30000)
 
 
-def test_the_window_opens_on_the_days_lists_and_a_double_click_opens_the_person(qtbot, demo_window, shots, tmp_path):
+# on the office's server too: the page refreshes the outlooks and reads the lists on a worker thread's connection
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+def test_the_window_opens_on_the_days_lists_and_a_double_click_opens_the_person(engine, qtbot, demo_window, shots,
+                                                                                tmp_path):
     w, page = demo_window, demo_window.worklist_page
-    assert w.work_stack.currentWidget() is page
+    assert w.session.server == (engine == "postgresql")
+    assert w.work_stack.currentWidget() is page and not page.status.text().startswith("读取待办清单失败")
     expected = worklists.counts(w.session, DAY)
     for i in range(page.lists.count()):
         kind = page.lists.item(i).data(Qt.ItemDataRole.UserRole)

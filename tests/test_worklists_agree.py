@@ -88,12 +88,20 @@ def test_the_demo_office_lists_agree_with_each_persons_timeline(demo_db_path):
         session.close()
 
 
-def test_the_generated_county_lists_agree_with_each_persons_timeline(tmp_path):
+def test_the_generated_county_lists_agree_with_each_persons_timeline(engine, tmp_path, request):
+    """On a server: the same county copied onto it, and the tax file imported through COPY."""
     from bench.generate import build
+    from tests.conftest import file_onto_server
 
     path = tmp_path / "county.sqlite3"
     meta = build(path, people=260, seed=11, import_rows=400, log=lambda _: None)
-    session = open_trusted_session(path, operator="测试员")
+    source = path
+    if engine == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        source = server.create_database("county")
+        request.addfinalizer(lambda: server.drop_database("county"))
+        file_onto_server(path, source)
+    session = open_trusted_session(source, operator="测试员")
     try:
         as_of = date.fromisoformat(meta["as_of"])
         sizes = check_day(session, as_of, days=62)

@@ -11,15 +11,19 @@ The index below is checked against the modules (tests/test_services_index.py): e
 the parameters shown, and every public function taking the session is listed under its module.
 
 session.py      Session(db, path, office: Office(jurisdiction, name), operator, clock, role, operator_id, locked,
-                    demo, ...)
-                open_session(path, operator=None, clock=..., check=True, exclusive=False) -> Session
-                    (raises errors.StoreError; store.db.DiskFull before an upgrade without the space it needs).
-                    No rights: the application logs someone in with auth.login. Every commit moves the audit
-                    anchor beside the file on (anchors.py).
-                open_trusted_session(path, operator, clock=..., check=True, exclusive=False) -> Session
-                    (role "system", every permission: tests, the self-check, the demo builder, the benchmark)
-                on_own_connection(session) -> Session   (the same operator on a connection of its own, for a
-                    worker thread; commits move the anchor on)
+                    demo, source, ...)   (source: the office's server as postgresql://user@host:port/db, never
+                    the password; None for a data file; .server, .source_label, .data_source)
+                open_session(path, operator=None, clock=..., check=True, exclusive=False, password=None) -> Session
+                    (path: a data file or a postgresql:// address; raises errors.StoreError, errors.ServerUnavailable
+                    for a server that cannot be reached; store.db.DiskFull before an upgrade without the space it
+                    needs). No rights: the application logs someone in with auth.login. Every commit moves the
+                    audit anchor beside the file (for a server: in this PC's place for it) on (anchors.py).
+                open_trusted_session(path, operator, clock=..., check=True, exclusive=False, password=None)
+                    -> Session   (role "system", every permission: tests, the self-check, the demo builder, the
+                    benchmark)
+                on_own_connection(session) -> Session   (the same operator on a connection of its own to the same
+                    file or server, for a worker thread; commits move the anchor on) ;
+                connect_data(source) -> store connection   (session.data_source: a job's own connection)
                 default_data_path() -> Path      (FLEXINS_DATA_DIR overrides; never the install folder)
                 demo_data_path(jurisdiction=None) -> Path   (demo-<jurisdiction>.sqlite3 beside it) ;
                     is_demo_path(path) -> bool: the only thing that makes a file a demo database (Session.demo)
@@ -146,5 +150,16 @@ restore.py      verify_backup(path, passphrase=...) -> BackupCheck ; plan_restor
 export.py       plan_export(session, folder, full_id_numbers=False) ; run_export(job, progress, cancel) -> ExportResult
                 (masked: no birth date, address or retirement month either; no cell a spreadsheet runs)
 demo.py         build_demo_database(path, today, render=None, jurisdiction="xinyang") -> Path   (one office)
+server_login.py this PC's way to the office's server (issue 17): check_url(url) ; chosen_source() ;
+                    choose_source(url, password=None)   (None: this PC's own data file again) ;
+                    save_password(public_url, password) / saved_password(public_url)   (protected by Windows) ;
+                    connect_server(url, readonly=False, password=None) ; local_place(public_url) -> Path
+server_migration.py move_file_to_server(path, url, operator=..., progress=None) -> Moved(ok, message, counts,
+                    entries, head)   (python -m desktop_app.server migrate: counts and the audit chain checked on
+                    both sides, one transaction)
+server_backup.py run_server_backup(job, url) -> BackupResult   (pg_dump in an exported snapshot, encrypted like
+                    a file's; backup.run_backup calls it for a server's job) ;
+                restore_into(backup_path, url, key, scratch) -> ServerRestore(ok, message, entries, tables)   (into
+                    an empty database only, then the audit check)
 rules_glue.py   ask(session, case, default_field=None) ; parameter_in_force(session, name, on, jurisdiction=None)
 """

@@ -50,12 +50,12 @@ def anchor_path(data_path: Path) -> Path:
 
 def head(db: Database) -> tuple[int, str]:
     """(entries, hash of the last); ids run 1..n without gaps in an intact chain."""
-    row = db.execute("SELECT id, hash FROM main.audit ORDER BY id DESC LIMIT 1").fetchone()
+    row = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, "0" * 64)
 
 
 def hash_at(db: Database, entry_id: int) -> str | None:
-    row = db.execute("SELECT hash FROM main.audit WHERE id = ?", [entry_id]).fetchone()
+    row = db.execute("SELECT hash FROM audit WHERE id = ?", [entry_id]).fetchone()
     return row[0] if row else None
 
 

@@ -25,6 +25,7 @@ from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
 from desktop_app.store import audit, files
 from desktop_app.store import settings as settings_store
+from desktop_app.store.db import is_server_url
 from desktop_app.store.verify import check_tables
 
 
@@ -53,13 +54,21 @@ def _folders(db, data_path: Path, extra: list[Path]) -> list[Path]:
     return list(dict.fromkeys([*out, *extra]))
 
 
-def check_file(path: Path, backup_folders: list[Path] = (), paper: str | None = None,
+def check_file(path: Path | str, backup_folders: list[Path] = (), paper: str | None = None,
                cancel: threading.Event | None = None) -> FileCheck:
     """Every check on the file, read-only (nothing is written, no migration). Raises sqlite3.DatabaseError only
-    for a file SQLite cannot open at all."""
-    path = Path(path)
+    for a file SQLite cannot open at all. `path` may be the office's server (postgresql://...): its pages are
+    the server's own to check, the rest is the same, with this PC's anchor of that server."""
     lines: list[str] = []
     problems: list[tuple[str, int | None]] = []
+    if is_server_url(path):
+        from desktop_app.services import server_login
+
+        db = server_login.connect_server(str(path), readonly=True)
+        lines.append("数据保存在服务器上：数据页的完整性由 PostgreSQL 服务器自身保证（另见服务器的备份与校验）。")
+        return _check_chain(db, server_login.local_place(server_login.public_url(path)), backup_folders, paper,
+                            lines, problems)
+    path = Path(path)
     conn = files.connect_readonly(path)
     try:
         found = files.integrity_check(conn, quick=False, max_problems=5,
@@ -73,7 +82,12 @@ def check_file(path: Path, backup_folders: list[Path] = (), paper: str | None = 
     else:
         problems.append((f"数据文件已损坏（SQLite 完整性检查未通过：{'；'.join(found[:3])}），请从备份恢复。", None))
         lines.append(problems[-1][0])
-    db = files.open_readonly(path)
+    return _check_chain(files.open_readonly(path), path, backup_folders, paper, lines, problems)
+
+
+def _check_chain(db, path: Path, backup_folders, paper, lines: list[str],
+                 problems: list[tuple[str, int | None]]) -> FileCheck:
+    """The chain, the tables and the anchors (path: the data file, or this PC's place for a server)."""
     try:
         chain = audit.verify(db)
         lines.append(chain.message)
@@ -131,7 +145,7 @@ def check_file(path: Path, backup_folders: list[Path] = (), paper: str | None = 
 def verify_chain(session: Session, cancel: threading.Event | None = None) -> FileCheck:
     """管理 → 校验审计记录: check_file on the session's file. 管理员 only. Any thread (its own connections)."""
     require(session, "admin")
-    return check_file(Path(session.path), cancel=cancel)
+    return check_file(session.data_source, cancel=cancel)
 
 
 def close_sheet_anchor(session: Session) -> CloseSheetAnchor:

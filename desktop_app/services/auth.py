@@ -192,7 +192,8 @@ def _check(session: Session, username: str, password: str) -> dict:
     now = _now(session)
     error = None
     with atomic(session.db):
-        row = operator_store.by_username(session.db, typed)
+        # a name with a NUL character was never made (validate_username) and a server cannot even compare it
+        row = operator_store.by_username(session.db, typed) if "\x00" not in typed else None
         if row is not None and not row["active"]:
             row = None
         matches = check_password(password, _NOBODY_HASH if row is None else row["password_hash"])

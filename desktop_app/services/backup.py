@@ -64,6 +64,8 @@ class BackupJob:
     stamp: Stamp
     kind: str                # 'auto' | 'manual' | 'before-restore'
     key: BackupKey | None = None   # None: the data file's own (its backup passphrase's key)
+    source: str | None = None      # the office's server (pg_dump: services/server_backup.py); data_path is then
+                                   # this PC's place for it (services/server_login.local_place)
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,15 @@ def plan_backup(session: Session, manual: bool = False) -> BackupJob:
     """A manual backup is the administrator's; the automatic one (at start, daily) runs for anyone logged in.
     Refused (InputError, Chinese) until the administrator has set the backup passphrase."""
     require(session, "admin" if manual else "read")
+    if session.server and not manual:
+        # every counter's PC would dump the whole server: the server's own scheduled task does it (docs)
+        raise InputError("server_backup", "数据保存在服务器上：自动备份由服务器上的计划任务完成（见 docs/office-server.md）。")
     key = current_key(session.db)
     if key is None:
         raise InputError("backup_passphrase", NO_KEY)
     keep = int(settings_store.get(session.db, "backup_keep"))
     return BackupJob(Path(session.path), backup_folder(session), keep, session.stamp(),
-                     "manual" if manual else "auto", key)
+                     "manual" if manual else "auto", key, session.source)
 
 
 # -- the backup passphrase ---------------------------------------------------------------------------------
@@ -425,6 +430,10 @@ def run_backup(job: BackupJob, progress: Progress | None = None, cancel: threadi
                now: Callable[[], datetime] = datetime.now, pages: int = PAGES_PER_STEP) -> BackupResult:
     """Copy, check, encrypt, name, catalogue, prune; then the audit entry in the data file. Raises BackupError
     (Chinese) naming the disk that failed: the backup folder's or the data file's."""
+    if job.source:
+        from desktop_app.services.server_backup import run_server_backup
+
+        return run_server_backup(job, job.source, now)
     started = time.monotonic()
     key = job.key or _key_of_file(job.data_path)
     if key is None:

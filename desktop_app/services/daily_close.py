@@ -16,7 +16,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.session import Session
 from desktop_app.store import audit
-from desktop_app.store.db import atomic
+from desktop_app.store.db import atomic, insert_id
 
 LINES = (  # key, label
     ("enrolled", "参保登记（人）"), ("payments", "窗口登记缴费（笔）"), ("months", "窗口缴费月数（个月）"),
@@ -129,10 +129,11 @@ def sign_off(session: Session, close: DailyClose, note: str = "") -> dict:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     stamp = session.stamp()
     with atomic(session.db):
-        cursor = session.db.execute(
-            "INSERT INTO daily_closes (day, operator, figures, sha256, signed_by, signed_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        close_id = insert_id(
+            session.db, "INSERT INTO daily_closes (day, operator, figures, sha256, signed_by, signed_at, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [close.day.isoformat(), close.operator, text, digest, session.operator, stamp.at, (note or "").strip()])
-        audit.append(session.db, stamp, "close.sign", f"daily_closes:{cursor.lastrowid}", None,
+        audit.append(session.db, stamp, "close.sign", f"daily_closes:{close_id}", None,
                      {"day": close.day.isoformat(), "operator": close.operator, "sha256": digest,
                       "figures": text, "note": (note or "").strip(), "anchor": close.anchor})
     return signed(session, close.day, close.operator)[-1]

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from desktop_app.glyphs import unprintable
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, ask, month_str, require_office
 from desktop_app.services.session import Session
@@ -122,6 +122,7 @@ def _check_form(session: Session, form: EnrolmentForm, today: date) -> tuple[str
                                  "暂不能登记；请联系系统管理员更新字库")
     if form.phone and not _PHONE.match(form.phone.strip()):
         raise InputError("phone", "联系电话应为11位手机号码或带区号的固定电话")
+    typed_text(form.address, "address", "居住地址")
     if form.category not in CATEGORIES:
         raise InputError("category", "请选择人员类别")
     if not form.places:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_app.store.db import DiskFull, StoreError  # noqa: F401  (re-exported: the data file itself failed)
+# re-exported: the data file or the office's server itself failed
+from desktop_app.store.db import DiskFull, ServerUnavailable, StoreError  # noqa: F401
 
 
 class InputError(Exception):
@@ -13,6 +14,16 @@ class InputError(Exception):
 
     def __repr__(self) -> str:
         return f"InputError({self.field!r}, {self.message!r})"
+
+
+def typed_text(value, field: str | None, what: str) -> str:
+    """A free-text field as typed, without its surrounding spaces. A NUL character (pasted in from another
+    program) is refused at the field: PostgreSQL's text cannot hold it, and the same input must get the same
+    answer on either engine (nor may it hide inside a decision's JSON, which the server reads as jsonb)."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise InputError(field, f"{what}中含有无法保存的空字符（NUL，多为从其他程序复制带入），请重新输入")
+    return text
 
 
 # Rule-module fields (dotted paths of the case) -> the form field the clerk fixes.

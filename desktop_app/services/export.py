@@ -28,10 +28,10 @@ from pathlib import Path
 from desktop_app.services.backup import Cancelled, Progress, done_partial, note_partial
 from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
-from desktop_app.services.session import Session
+from desktop_app.services.session import Session, connect_data
 from desktop_app.store import audit, files
 from desktop_app.store.audit import Stamp
-from desktop_app.store.db import StoreError, atomic, connect
+from desktop_app.store.db import StoreError, atomic
 
 TABLE_NAMES = {"people": "参保人员", "ledger": "缴费记录", "ledger_voids": "作废的缴费记录", "decisions": "经办决定",
                "corrections": "缴费年限更正", "notices": "告知书存档", "parameters": "本机构参数", "imports": "税务导入批次",
@@ -77,6 +77,7 @@ class ExportJob:
     folder: Path
     full_id_numbers: bool
     stamp: Stamp
+    source: str | None = None    # the office's server (session.source), None for a data file
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def plan_export(session: Session, folder: Path | str, full_id_numbers: bool = Fa
     folder = Path(str(folder or "").strip())
     if not str(folder) or not folder.is_dir():
         raise InputError("folder", "请选择一个已存在的文件夹用于导出")
-    return ExportJob(Path(session.path), folder, bool(full_id_numbers), session.stamp())
+    return ExportJob(Path(session.path), folder, bool(full_id_numbers), session.stamp(), session.source)
 
 
 def _redact(value):
@@ -150,7 +151,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     target = job.folder / f"经办台导出-{now():%Y%m%d-%H%M%S}"
     partial = target.with_name("." + target.name + ".partial")
     mask = not job.full_id_numbers
-    snapshot = files.ReadSnapshot(job.data_path)
+    snapshot = (files.ServerSnapshot(connect_data(job.source)) if job.source else files.ReadSnapshot(job.data_path))
     written: dict[str, int] = {}
     note_partial(job.data_path, partial)   # a kill half way: the next start removes it (issue 12)
     try:
@@ -190,7 +191,7 @@ def run_export(job: ExportJob, progress: Progress | None = None, cancel: threadi
     finally:
         snapshot.close()
         done_partial(job.data_path, partial)
-    db = connect(job.data_path)
+    db = connect_data(job.source or job.data_path)
     try:
         with atomic(db):
             audit.append(db, job.stamp, "export.csv", f"exports:{target.name}", None,

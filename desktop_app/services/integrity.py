@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.store import files
+from desktop_app.store.db import StoreError, is_server_url
 
 DAMAGED_ADVICE = "请立即由管理员从最近的备份恢复（菜单“管理 → 备份与恢复”），并检查硬盘或U盘。"
 
@@ -30,8 +31,10 @@ def check_integrity(path: Path | str, quick: bool = True, cancel: threading.Even
                     max_problems: int = 20) -> IntegrityResult:
     """quick=True: quick_check (pages and structure, no index-to-table cross check), enough at start;
     quick=False: integrity_check, for a backup about to be restored."""
-    path = Path(path)
     started = time.monotonic()
+    if is_server_url(path):
+        return _check_server(str(path), started)
+    path = Path(path)
     if not path.is_file():
         return IntegrityResult(False, f"找不到数据文件 {path}。")
     if cancel is not None and cancel.is_set():
@@ -54,6 +57,21 @@ def check_integrity(path: Path | str, quick: bool = True, cancel: threading.Even
         kind = "快速检查" if quick else "完整性检查"
         return IntegrityResult(True, f"数据文件{kind}通过。", [], time.monotonic() - started)
     return _damaged(rows, started)
+
+
+def _check_server(url: str, started: float) -> IntegrityResult:
+    """A server keeps its own pages sound (and is checked by its administrator): here, that it answers."""
+    from desktop_app.services.server_login import connect_server
+
+    try:
+        db = connect_server(url)
+        try:
+            db.execute("SELECT count(*) FROM audit").fetchone()
+        finally:
+            db.close()
+    except StoreError as error:
+        return IntegrityResult(None, error.message, [], time.monotonic() - started)
+    return IntegrityResult(True, "数据库服务器连接正常。", [], time.monotonic() - started)
 
 
 def _damaged(problems: list[str], started: float) -> IntegrityResult:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.payments import zh_month
 from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import case_parameters
@@ -83,10 +83,10 @@ def change_mode(session: Session, person_id: int, new_mode: str, paid_on: date |
     months it covers count as 统账结合 from then on. Returns the person_changes id. One transaction."""
     require(session, "counter")
     quote = quote_mode_change(session, person_id, new_mode, today)
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "变更原因")
     if len(reason) < 2:
         raise InputError("reason", "请写明变更原因（如本人申请）")
-    receipt_no = (receipt_no or "").strip()
+    receipt_no = typed_text(receipt_no, "receipt_no", "票据号")
     if quote.decision is not None:
         if not receipt_no:
             raise InputError("receipt_no", f"须先一次性补缴以往单建统筹期间的差额{quote.amount:,.2f}元，请填写票据号")

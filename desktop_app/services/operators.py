@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.services.auth import hash_password, validate_new_password, validate_username
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import ROLES, require, role_label
 from desktop_app.services.session import Session
 from desktop_app.store import operators as operator_store
@@ -44,7 +44,7 @@ def _get(session: Session, operator_id: int) -> dict:
 
 
 def _full_name(text: str) -> str:
-    text = (text or "").strip()
+    text = typed_text(text, "full_name", "操作员姓名")
     if not 1 <= len(text) <= 30:
         raise InputError("full_name", "请填写操作员姓名（最多30字）")
     return text

@@ -23,6 +23,7 @@ from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import timeline_fields
 from desktop_app.services.rules_glue import ask, month_str, office_parameters
 from desktop_app.services.session import Session
+from desktop_app.store import decisions as decisions_store
 from desktop_app.store import ledger as ledger_store
 from desktop_app.store import outlook as store
 from desktop_app.store.db import atomic
@@ -32,7 +33,6 @@ from desktop_app.store.outlook import (ARREARS, BENEFITS, FLAG_BASE, PAY_BY_WIDT
 CHUNK = 400              # people decided and saved per transaction
 RETIREMENT_WINDOW = 24   # months before the statutory retirement month from which the years missing are kept
 FOREVER = 10 ** 6        # valid_to of a settled outlook
-_SPAN = ledger_store._SPAN
 
 
 class Cancelled(Exception):
@@ -93,9 +93,7 @@ def _ledgers(db, ids: list[int]) -> dict[int, list[dict]]:
         for i in ids:
             out[i] = [{"month": r["month"], "paid_on": r["paid_on"]} for r in ledger_store.rows(db, i)]
         return out
-    cursor = db.execute(f"{_SPAN}SELECT person_id, month, paid_on FROM ledger WHERE month IN span"
-                        " AND person_id BETWEEN ? AND ?", [low, high])
-    for person_id, month, paid_on in cursor:
+    for person_id, month, paid_on in ledger_store.payments_between(db, low, high):
         if person_id in out:
             out[person_id].append({"month": month, "paid_on": paid_on})
     for rows in out.values():
@@ -112,19 +110,8 @@ def _with_terms(db, ids: list[int]) -> set[int]:
 def _open_transfers(db, ids: list[int]) -> dict[int, str]:
     """Transfers recorded but not completed: a 转出 whose 参保缴费凭证 has not been issued since, a 转入 whose gap
     back-payment could not be priced yet."""
-    marks = ", ".join("?" * len(ids))
-    out = {}
-    for (person_id,) in db.execute(
-            f"SELECT d.person_id FROM decisions d WHERE d.question = 'transfer' AND d.person_id IN ({marks})"
-            " AND json_extract(d.decision, '$.back_pay_amount') IS NULL"
-            " AND json_array_length(d.decision, '$.back_pay_months') > 0", ids):
-        out[person_id] = "转入：中断期间补缴金额尚未核定"
-    for (person_id,) in db.execute(
-            f"SELECT d.person_id FROM decisions d WHERE d.question = 'transfer_out' AND d.person_id IN ({marks})"
-            " AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.person_id = d.person_id AND n.kind = 'transfer_out'"
-            " AND n.recorded_at >= d.recorded_at)",
-            ids):
-        out[person_id] = "转出：参保缴费凭证尚未出具"
+    out = {person_id: "转入：中断期间补缴金额尚未核定" for person_id in decisions_store.transfers_in_unpriced(db, ids)}
+    out.update({person_id: "转出：参保缴费凭证尚未出具" for person_id in decisions_store.transfers_out_open(db, ids)})
     return out
 
 

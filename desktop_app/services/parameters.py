@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import office_parameters, require_office
 from desktop_app.services.session import Session
@@ -108,7 +108,7 @@ def set_parameter(session: Session, name: str, valid_from: date, value: str, sou
         parsed = validate_parameter(name, text)
     except RuleError as error:
         raise InputError("value", error.message) from None
-    source = (source or "").strip()
+    source = typed_text(source, "source", "参数来源")
     if not source:
         raise InputError("source", "请填写参数的来源（文件名称、文号或公布日期）")
     value_text = _plain(parsed)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import case_parameters, mode_at, timeline_fields
 from desktop_app.services.rules_glue import add_months, ask, month_date, month_str
@@ -393,7 +393,7 @@ def void_payment(session: Session, person_id: int, month: date, reason: str, tod
     key = month_str(month)
     if key not in ledger_store.months(session.db, person_id):
         raise InputError("months", f"{zh_month(key)}没有缴费记录，无需作废")
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "作废原因")
     if len(reason) < 4:
         raise InputError("reason", "请写明作废原因，不少于4个字")
     with atomic(session.db):

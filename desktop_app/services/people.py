@@ -61,6 +61,8 @@ def search_people(session: Session, text: str, limit: int = 50, offset: int = 0)
     scrolls). A clerk gets the ID numbers masked in the list (services/permissions.py); get_person has the full one."""
     require(session, "read")
     text = (text or "").strip()
+    if "\x00" in text:   # no name, number or initials holds one (and a server cannot even compare it)
+        return []
     if len(text) == 15 and text.isdigit():
         from desktop_app.rules import RuleError, parse_id_number
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import add_months, month_date, month_str
 from desktop_app.services.session import Session
@@ -50,7 +50,7 @@ def _value(person: dict, field: str, value) -> str | Decimal | None:
             raise InputError("value", "联系电话应为11位手机号码或带区号的固定电话")
         return text
     if field == "address":
-        text = (value or "").strip()
+        text = typed_text(value, "value", "居住地址")
         if len(text) > 100:
             raise InputError("value", "居住地址最长100个字")
         return text
@@ -104,7 +104,7 @@ def change_person(session: Session, person_id: int, field: str, value, valid_fro
     current = person[field]
     if str(current) == str(new) or (current is not None and field == "base_ratio" and Decimal(current) == new):
         raise InputError("value", f"{FIELDS[field]}与现在相同，无需变更")
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "变更原因")
     if len(reason) < 2:
         raise InputError("reason", "请写明变更原因（如本人申请）")
     with atomic(session.db):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.person_changes import PersonChange, history
 from desktop_app.services.rules_glue import add_months, month_str
@@ -56,7 +56,7 @@ def change_status(session: Session, person_id: int, status: str, from_month: dat
         if paid:
             raise InputError("valid_from", f"{'、'.join(_zh(m) for m in paid[:6])}已有缴费记录：请自其后月份起{ACTIONS[status]}，"
                                            "或先作废误录的月份")
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "原因")
     if len(reason) < 2:
         raise InputError("reason", "请写明原因（如本人申请、死亡证明编号、新单位名称）")
     with atomic(session.db):

@@ -20,7 +20,8 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.permissions import require
 from desktop_app.services.rules_glue import month_str
 from desktop_app.services.session import Session
-from desktop_app.store.outlook import month_index
+from desktop_app.store import decisions as decisions_store
+from desktop_app.store.outlook import month_index, state_at
 
 STATES = {"W": "等待期", "A": "正常享受", "S": "暂停享受", "L": "中断", "T": "停保或终止", "U": "首月未缴"}
 INSURED = ("W", "A", "S")
@@ -28,9 +29,6 @@ SOURCES = {"counter": "窗口缴费", "tax_import": "税务导入", "back_paymen
            "deemed": "视同缴费"}
 MODES = {"with_account": "统账结合", "pooling_only": "单建统筹"}
 
-# the state of month :m as the person's timeline shows it (outlook rows: see store/outlook.py)
-STATE_AT = ("CASE WHEN :m >= o.base_index THEN substr(o.seq_state, min(:m - o.base_index, length(o.seq_state) - 1) + 1, 1)"
-            " WHEN :m >= o.first_index THEN substr(o.states, :m - o.first_index + 1, 1) ELSE '' END")
 
 
 @dataclass
@@ -70,7 +68,7 @@ def monthly_report(session: Session, first: date, last: date) -> Report:
     m = month_index(b)
     report = Report(a, b)
     add = report.figures.append
-    rows = db.execute(f"SELECT p.jurisdiction, p.category, p.mode, {STATE_AT} AS s, count(*) FROM person_outlook o"
+    rows = db.execute(f"SELECT p.jurisdiction, p.category, p.mode, {state_at(db)} AS s, count(*) FROM person_outlook o"
                       " JOIN people p ON p.id = o.person_id WHERE o.error IS NULL AND p.first_month <= :b"
                       " GROUP BY 1, 2, 3, 4", {"m": m, "b": b}).fetchall()
     by = {}
@@ -104,8 +102,8 @@ def monthly_report(session: Session, first: date, last: date) -> Report:
     for label, n, key in changes:
         add(Figure("本期变动", label, n, key))
     money = db.execute("SELECT source, count(*), count(DISTINCT person_id),"
-                       " sum(CAST(round(coalesce(amount, 0) * 100) AS INTEGER)),"
-                       " sum(CAST(round(coalesce(late_fee, 0) * 100) AS INTEGER)) FROM ledger"
+                       " sum(CAST(round(CAST(coalesce(amount, '0') AS NUMERIC) * 100) AS INTEGER)),"
+                       " sum(CAST(round(CAST(coalesce(late_fee, '0') AS NUMERIC) * 100) AS INTEGER)) FROM ledger"
                        " WHERE month BETWEEN ? AND ? GROUP BY source", [a, b]).fetchall()
     fees = Decimal(0)
     for source, months, people, fen, late in money:
@@ -134,12 +132,8 @@ def _events(db, column: str, a: str, b: str) -> list[int]:
 
 
 def _decided(db, question: str, a: str, b: str, qualified: bool = False) -> list[int]:
-    sql = ("SELECT DISTINCT person_id FROM decisions WHERE decided_on >= ? AND decided_on < ? AND question = ?"
-           " AND person_id IS NOT NULL")
-    if qualified:
-        sql += " AND json_extract(decision, '$.qualified') = 1"
     end = f"{int(b[:4]) + (b[5:] == '12'):04d}-{int(b[5:]) % 12 + 1:02d}-01"
-    return [r[0] for r in db.execute(sql, [a + "-01", end, question])]
+    return decisions_store.people_decided(db, question, a + "-01", end, qualified)
 
 
 def _decisions_count(db, question: str, a: str, b: str, qualified: bool = False) -> int:
@@ -154,13 +148,13 @@ def people_behind(session: Session, report: Report, figure: Figure, limit: int =
     m = {"m": month_index(b), "b": b}
     base = ("SELECT p.id FROM person_outlook o JOIN people p ON p.id = o.person_id WHERE o.error IS NULL"
             " AND p.first_month <= :b")
-    insured = f" AND {STATE_AT} IN ('W', 'A', 'S')"
+    insured = f" AND {state_at(db)} IN ('W', 'A', 'S')"
     if kind == "insured":
         ids = [r[0] for r in db.execute(base + insured, m)]
     elif kind in ("jurisdiction", "category", "mode"):
         ids = [r[0] for r in db.execute(base + insured + f" AND p.{kind} = :v", {**m, "v": rest[0]})]
     elif kind == "state":
-        ids = [r[0] for r in db.execute(base + f" AND {STATE_AT} = :v", {**m, "v": rest[0]})]
+        ids = [r[0] for r in db.execute(base + f" AND {state_at(db)} = :v", {**m, "v": rest[0]})]
     elif kind == "new":
         ids = [r[0] for r in db.execute("SELECT id FROM people WHERE first_month BETWEEN ? AND ? AND id NOT IN"
                                         " (SELECT person_id FROM decisions WHERE question = 'transfer'"

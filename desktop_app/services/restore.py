@@ -294,6 +294,9 @@ def _warnings(plain: Path, data_path: Path, check: BackupCheck) -> list[str]:
 # -- restoring -----------------------------------------------------------------------------------------------
 def plan_restore(session: Session, backup_path: Path) -> RestoreJob:
     require(session, "admin")
+    if session.server:   # never over the live database every counter is using
+        raise InputError("backup", "数据保存在服务器上：请把备份恢复到服务器上新建的空数据库并核对后再启用"
+                                   "（python -m desktop_app.server restore …，见 docs/office-server.md）。")
     backup_path = Path(backup_path)
     if not backup_path.is_file():
         raise InputError("backup", f"找不到备份文件 {backup_path}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from desktop_app.rules import JURISDICTIONS
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import case_parameters, timeline_fields
 from desktop_app.services.payments import timeline_case
@@ -104,7 +104,7 @@ def add_correction(session: Session, person_id: int, kind: str, months: int, rea
         raise InputError("kind", "请选择更正类型（视同缴费或转入缴费）")
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 600:
         raise InputError("months", "更正月数应为1至600之间的整数")
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "更正依据")
     if len(reason) < 4:
         raise InputError("reason", "请写明更正依据（如档案材料、转移凭证编号），不少于4个字")
     with atomic(session.db):
@@ -120,7 +120,7 @@ def void_correction(session: Session, correction_id: int, reason: str, today: da
         raise InputError("correction", "找不到要撤销的更正记录")
     if correction_id not in {c["id"] for c in correction_store.active(session.db, row["person_id"])}:
         raise InputError("correction", "该更正记录已被撤销")
-    reason = (reason or "").strip()
+    reason = typed_text(reason, "reason", "撤销原因")
     if len(reason) < 4:
         raise InputError("reason", "请写明撤销原因，不少于4个字")
     with atomic(session.db):

@@ -1,4 +1,5 @@
-"""A clerk's working session on one data file: the database, the office, the operator and a clock."""
+"""A clerk's working session on one data source: the database (a file, or the office's PostgreSQL server),
+the office, the operator and a clock."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlite_utils import Database
 
 from desktop_app.services import anchors, instance_lock
 from desktop_app.store import audit, settings
-from desktop_app.store.db import DiskFull, StoreError, connect, quick_check
+from desktop_app.store.db import DiskFull, StoreError, connect, is_server_url, quick_check, server_label
 from desktop_app.store.migrations import migrate, pending, upgrade_bytes
 
 APP_FOLDER = "灵活就业参保经办台"
@@ -56,6 +57,24 @@ class Session:
     # inside a file (issue 12: one settings row must not give an administrator without a password).
     demo: bool = False
     instance_lock: object | None = field(default=None, repr=False)
+    # The office's server (postgresql://user@host:port/db, never the password), None for a data file. On a
+    # server, `path` is this PC's own place for what belongs beside the data (the audit anchor, default backup
+    # folder): services/server_login.py local_place().
+    source: str | None = None
+
+    @property
+    def server(self) -> bool:
+        return self.source is not None
+
+    @property
+    def source_label(self) -> str:
+        """What the status bar shows: 服务器 host:port/db, or the data file's path."""
+        return server_label(self.source) if self.source else str(self.path)
+
+    @property
+    def data_source(self):
+        """What another connection of this session's data opens (a worker thread, a check): URL or path."""
+        return self.source if self.source else self.path
 
     def stamp(self) -> audit.Stamp:
         return audit.Stamp(self.operator or NOBODY, self.clock().isoformat(timespec="seconds"))
@@ -145,9 +164,13 @@ def _mb(n: int) -> str:
     return f"{n / 2 ** 20:,.0f} MB" if n >= 2 ** 20 else f"{n / 2 ** 20:.1f} MB"
 
 
-def open_session(path: Path, operator: str | None = None, clock: Callable[[], datetime] = _now, *,
-                 check: bool = True, exclusive: bool = False) -> Session:
+def open_session(path: Path | str, operator: str | None = None, clock: Callable[[], datetime] = _now, *,
+                 check: bool = True, exclusive: bool = False, password: str | None = None) -> Session:
     """Open or create the file, check it, bring its schema up to date and load the office settings.
+
+    path: the data file, or the office's server as postgresql://user@host:port/db (its password from
+    `password` or this PC's credential store, services/server_login.py). A server is shared by several
+    counters: no instance lock, no file check; its audit anchor lives on this PC.
 
     The session has no rights (role None): the application logs an operator in with services.auth, and only
     that gives a role. `operator` names who opened the file on a schema upgrade's audit entry, nothing more;
@@ -155,7 +178,9 @@ def open_session(path: Path, operator: str | None = None, clock: Callable[[], da
     (the application runs services.integrity.check_integrity after its window shows: slow on a big file).
     exclusive=True refuses a second program on the same file (services.instance_lock).
     Raises store.db.StoreError (Chinese .message) when the file is damaged, read-only, from a newer version
-    or already open in another program."""
+    or already open in another program; ServerUnavailable when the server cannot be reached."""
+    if is_server_url(path):
+        return _open_server(str(path), operator, clock, password)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,22 +215,56 @@ def open_session(path: Path, operator: str | None = None, clock: Callable[[], da
     return session
 
 
-def open_trusted_session(path: Path, operator: str, clock: Callable[[], datetime] = _now, *,
-                         check: bool = True, exclusive: bool = False) -> Session:
+def connect_data(source):
+    """Another connection to a session's data (session.data_source): the file, or the server with this PC's
+    password for it. For jobs that run on their own thread (imports, exports, checks)."""
+    if is_server_url(source):
+        from desktop_app.services import server_login
+
+        return server_login.connect_server(str(source))
+    return connect(source)
+
+
+def _open_server(url: str, operator: str | None, clock: Callable[[], datetime], password: str | None) -> Session:
+    from desktop_app.services import server_login
+
+    public, written = server_login.split_password(url)
+    server_login.remember(public, password or written)   # for this session's other connections (jobs)
+    db = connect(public, password=password or written or server_login.saved_password(public),
+                 label=server_label(public))
+    try:
+        place = server_login.local_place(public)
+        anchors.keep_after_commits(db, place)   # this PC's anchor of the office's chain (issue 17)
+        stamp = audit.Stamp(operator or NOBODY, clock().isoformat(timespec="seconds"))
+        migrate(db, lambda names: audit.append(db, stamp, "schema.migrate", "schema", None, {"applied": names}))
+        session = Session(db, place, load_office(db), operator or "", clock, role=None, source=public)
+        if not anchors.anchor_path(place).exists():
+            try:
+                anchors.record(db, place)   # a server new to this PC: anchored from now on
+            except OSError:
+                pass
+    except BaseException:
+        db.close()
+        raise
+    return session
+
+
+def open_trusted_session(path: Path | str, operator: str, clock: Callable[[], datetime] = _now, *,
+                         check: bool = True, exclusive: bool = False, password: str | None = None) -> Session:
     """open_session for trusted code that acts without a login (tests, the self-check, the demo builder, the
     benchmark): the session has the system role, every permission, and stamps `operator` on what it writes.
     Never called by the application's window, which logs a person in."""
     if not isinstance(operator, str) or not operator.strip():
         raise ValueError("open_trusted_session needs the name of who acts (stamped on every audit entry)")
-    session = open_session(path, operator, clock, check=check, exclusive=exclusive)
+    session = open_session(path, operator, clock, check=check, exclusive=exclusive, password=password)
     session.role = SYSTEM_ROLE
     return session
 
 
 def on_own_connection(session: Session) -> Session:
-    """The same operator (role, office, clock) on a connection of its own to the same file, for work on another
-    thread: an SQLite connection never crosses threads. Commits on it move the audit anchor on, as the window's
-    do. Opened, used and closed (`.db.close()`) on that thread; it holds no instance lock of its own."""
-    db = connect(session.path)
+    """The same operator (role, office, clock) on a connection of its own to the same data (file or server), for
+    work on another thread: a connection never crosses threads. Commits on it move the audit anchor on, as the
+    window's do. Opened, used and closed (`.db.close()`) on that thread; it holds no instance lock of its own."""
+    db = connect_data(session.data_source)
     anchors.keep_after_commits(db, session.path)
     return replace(session, db=db, instance_lock=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.permissions import require
 from desktop_app.services.session import SYSTEM_ROLE, Office, Session, load_office
 from desktop_app.store import settings as settings_store
@@ -75,11 +75,13 @@ def set_office_contact(session: Session, address: str, phone: str, channels: lis
     """设置告知书上的联系方式、缴费渠道和救济途径 (管理员). Channels: a list, or text with one channel a line.
     Empty values are allowed (a notice then refuses to print until they are filled); bad ones are refused."""
     require(session, "admin")
-    address, phone = (address or "").strip(), (phone or "").strip()
-    review_body, court = (review_body or "").strip(), (court or "").strip()
+    address, phone = typed_text(address, "office_address", "地址"), (phone or "").strip()
+    review_body = typed_text(review_body, "office_review_body", "行政复议机关")
+    court = typed_text(court, "office_court", "人民法院")
     if isinstance(channels, str):
         channels = channels.splitlines()
-    channels = [c.strip().strip("；;、，,") for c in channels or [] if c and c.strip().strip("；;、，,")]
+    channels = [typed_text(c, "office_channels", "缴费渠道").strip("；;、，,") for c in channels or [] if c]
+    channels = [c for c in channels if c]
     if len(address) > 100:
         raise InputError("office_address", "地址最长100个字")
     if phone and not _PHONE.match(phone):
@@ -124,7 +126,7 @@ def set_setting(session: Session, key: str, value) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise InputError(key, message)
     if key == "backup_folder":
-        value = str(value or "").strip()
+        value = typed_text(str(value or ""), key, "备份文件夹")
         if len(value) > 500:
             raise InputError(key, "备份文件夹路径过长")
     with atomic(session.db):

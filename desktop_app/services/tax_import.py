@@ -15,7 +15,6 @@ called along the way; cancel() returning True stops it with ImportCancelled, not
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +33,7 @@ from desktop_app.store import decisions as decision_store
 from desktop_app.store import import_rows
 from desktop_app.store import ledger as ledger_store
 from desktop_app.store import outlook as outlook_store
-from desktop_app.store.db import atomic, larger_cache
+from desktop_app.store.db import Interrupted, atomic, interruptible, larger_cache
 
 __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "import_tax_file", "imports",
            "parse_amount", "parse_day", "parse_month"]
@@ -42,7 +41,7 @@ __all__ = ["ImportCancelled", "ImportReport", "MAX_PROBLEMS", "RowProblem", "imp
 WRITING = "写入缴费记录"
 SEALING = "记入审计记录"
 WRITE_PARTS = 20
-CANCEL_OPS = 200_000  # SQLite steps between two looks at the cancel flag while writing
+CANCEL_OPS = 200_000  # SQLite steps between two looks at the cancel flag while writing (a server: between parts)
 BULK_CACHE_MIB = 16
 
 
@@ -132,10 +131,8 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
     stamp = session.stamp()
     db = session.db
     rows = state["ok_rows"]
-    if cancel is not None:
-        db.conn.set_progress_handler(lambda: bool(cancel()), CANCEL_OPS)
     try:
-        with atomic(db):
+        with interruptible(db, cancel, CANCEL_OPS), atomic(db):
             if import_rows.audit_head(db) != state["audit_head"] and (
                     import_rows.people_changed(db) or import_rows.mark_paid(db)):
                 raise _Stale()  # something the check relied on was written since (every write is audited)
@@ -156,7 +153,6 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 import_rows.set_decision(db, key_no, decision_id)
                 decision_ids.append(decision_id)
             parts = import_rows.write_parts(db, WRITE_PARTS)
-            first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM main.ledger").fetchone()[0]
             written = 0
             for done, (month, first, last) in enumerate(parts):
                 if cancel is not None and cancel():
@@ -166,10 +162,14 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                     progress(WRITING, done + 1, len(parts))
             if written != rows:
                 raise _Stale()
-            outlook_store.mark_stale_from(db, f"SELECT DISTINCT person_id FROM {import_rows.ROWS}")
-            # The rows just written have consecutive ids: their digest lets the audit check see an edit of any of
-            # them (issue 12), as the decisions' digest does for the standards they cite.
-            last_id = first_id + rows - 1
+            outlook_store.mark_stale_from(db, f"SELECT DISTINCT person_id FROM {import_rows.rows_table(db)}")
+            # The rows just written have consecutive ids (this transaction holds the write turn): their digest
+            # lets the audit check see an edit of any of them (issue 12), as the decisions' digest does for the
+            # standards they cite.
+            ids = import_rows.written_ids(db, import_id, rows)
+            if ids is None:
+                raise _Stale()
+            first_id, last_id = ids
             if progress is not None:
                 progress(SEALING, 0, 1)
             audit.append(db, stamp, "ledger.import", f"imports:{import_id}", None, {
@@ -180,13 +180,8 @@ def _write(session: Session, file_name: str, digest: str, state: dict, today: da
                 "ledger_sha256": ledger_store.range_digest(db, first_id, last_id)})
             if progress is not None:
                 progress(SEALING, 1, 1)
-    except sqlite3.OperationalError as exc:
-        if cancel is not None and "interrupt" in str(exc).lower():
-            raise ImportCancelled() from None
-        raise
-    finally:
-        if cancel is not None:
-            db.conn.set_progress_handler(None, 0)
+    except Interrupted:
+        raise ImportCancelled() from None
     return import_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from desktop_app.services.errors import InputError
+from desktop_app.services.errors import InputError, typed_text
 from desktop_app.services.payments import zh_month
 from desktop_app.services.permissions import require
 from desktop_app.services.person_terms import case_parameters
@@ -63,7 +63,7 @@ def _check_province(session: Session, person: dict, form: TransferForm) -> Trans
         return form
     if province not in PROVINCES:
         raise InputError("previous_province", "请选择原参保地所在省份")
-    region = (form.previous_region or "").strip()
+    region = typed_text(form.previous_region, "previous_region", "原参保地")
     named = [p for p in PROVINCES if _short(p) in region and p != province and _short(p) not in _short(province)]
     if named:
         raise InputError("previous_region", f"原参保地“{region}”属于{named[0]}，与所选省份（{province}）不一致")
@@ -76,7 +76,7 @@ def _check_province(session: Session, person: dict, form: TransferForm) -> Trans
 
 
 def _check(form: TransferForm, today: date) -> None:
-    if not (form.previous_region or "").strip():
+    if not typed_text(form.previous_region, "previous_region", "原参保地"):
         raise InputError("previous_region", "请填写原参保地")
     if form.scheme not in ("employee", "resident"):
         raise InputError("scheme", "请选择原参保险种（职工医保或居民医保）")
@@ -152,7 +152,7 @@ def save_transfer(session: Session, person_id: int, form: TransferForm, today: d
         raise InputError("last_paid_month", f"转移凭证的月份与已有缴费记录重叠{where}："
                          + "、".join(zh_month(m) for m in taken[:6]) + (f"等共{len(taken)}个月" if len(taken) > 6 else ""))
     standard = decision.get("monthly_standard")
-    receipt = (form.receipt_no or "").strip()
+    receipt = typed_text(form.receipt_no, "receipt_no", "票据号")
     case = transfer_case(person, form, today, session.db)
     stamp = session.stamp()
     with atomic(session.db):
@@ -201,7 +201,7 @@ def transfer_out(session: Session, person_id: int, to_region: str, to_province: 
 
     require(session, "counter")
     person = _person(session, person_id)
-    to_region = (to_region or "").strip()
+    to_region = typed_text(to_region, "to_region", "转入地")
     if to_province not in PROVINCES:
         raise InputError("to_province", "请选择转入地所在省份")
     if not to_region:

@@ -22,8 +22,8 @@ from desktop_app.services.people import mask_id_number
 from desktop_app.services.permissions import may, require
 from desktop_app.services.rules_glue import add_months, month_date, month_str
 from desktop_app.services.session import Session
-from desktop_app.store.outlook import (ARREARS, FLAGS_AT, PAY_BY_WIDTH, QUARTER_DUE, RECENT_LAPSE, STOP_NEXT, USABLE,
-                                       WAITING_ENDS, at, index_month)
+from desktop_app.store.outlook import (ARREARS, PAY_BY_WIDTH, QUARTER_DUE, RECENT_LAPSE, STOP_NEXT, USABLE,
+                                       WAITING_ENDS, at, flags_at, index_month, scanned)
 
 KINDS = {  # key -> (title, what the list is for)
     "arrears_closing": ("补缴期限将至", "欠费月份的补缴期限（最后一天缴清仍可恢复待遇）在N天内届满，列出今天缴清的应缴金额"),
@@ -148,9 +148,9 @@ def _all(session: Session, today: date, filters: Filters, price: str | None, onl
     flag_kinds = [k for k in wanted if k in FLAG_KINDS]
     if flag_kinds:
         mask = sum(FLAG_KINDS[k] for k in flag_kinds)
-        sql = (f"SELECT o.person_id, {FLAGS_AT} AS f, {at('seq_pay_by', PAY_BY_WIDTH)}"
-               f" FROM person_outlook o INDEXED BY idx_person_outlook_scan WHERE {USABLE}"
-               f" AND (f & {mask}) <> 0{where}")
+        flags = flags_at(db)
+        sql = (f"SELECT o.person_id, {flags} AS f, {at(db, 'seq_pay_by', PAY_BY_WIDTH)}"
+               f" FROM {scanned(db)} WHERE {USABLE} AND ({flags} & {mask}) <> 0{where}")
         limit = (today + timedelta(days=filters.days)).strftime("%Y%m%d")
         for person_id, flags, pay_by in db.execute(sql, {"p": p, **args}):
             for kind in flag_kinds:

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
+from desktop_app.store.db import stream
+
 GENESIS = "0" * 64
 
 ACTION_LABELS = {
@@ -115,9 +117,7 @@ def append(db: Database, stamp: Stamp, action: str, entity: str, before=None, af
 def verify(db: Database) -> ChainCheck:
     """Walk the chain from the first entry; report the first entry that does not match."""
     prev_hash, expected_id, count = GENESIS, 1, 0
-    cursor = db.execute(
-        "SELECT id, at, operator, action, entity, before, after, prev_hash, hash FROM audit ORDER BY id"
-    )
+    cursor = stream(db, "SELECT id, at, operator, action, entity, before, after, prev_hash, hash FROM audit ORDER BY id")
     names = [d[0] for d in cursor.description]
     for values in cursor:
         row = dict(zip(names, values))

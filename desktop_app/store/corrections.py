@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
 
 
 def get(db: Database, correction_id: int) -> dict | None:
@@ -26,12 +27,12 @@ def active(db: Database, person_id: int) -> list[dict]:
 
 def insert(db: Database, stamp: Stamp, person_id: int, kind: str, months: int, reason: str, decided_on: str,
            voids: int | None = None) -> int:
-    cursor = db.execute(
-        "INSERT INTO corrections (person_id, kind, months, reason, voids, decided_on, operator, recorded_at)"
+    correction_id = insert_id(
+        db, "INSERT INTO corrections (person_id, kind, months, reason, voids, decided_on, operator, recorded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [person_id, kind, months, reason, voids, decided_on, stamp.operator, stamp.at],
     )
-    row = get(db, cursor.lastrowid)
+    row = get(db, correction_id)
     action = "correction.void" if kind == "void" else "correction.add"
-    audit.append(db, stamp, action, f"people:{person_id}/corrections:{cursor.lastrowid}", None, row)
-    return cursor.lastrowid
+    audit.append(db, stamp, action, f"people:{person_id}/corrections:{correction_id}", None, row)
+    return correction_id

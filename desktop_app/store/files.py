@@ -102,3 +102,26 @@ class ReadSnapshot:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class ServerSnapshot:
+    """ReadSnapshot's calls on a server connection (store/pg.py): one REPEATABLE READ, READ ONLY transaction."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def table_names(self) -> list[str]:
+        return [t for t in self.db.table_names() if t != "schema_migrations"]
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    def rows(self, table: str) -> tuple[list[str], Iterator[tuple]]:
+        cursor = self.db.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+        return [d[0] for d in cursor.description], iter(cursor)
+
+    def close(self) -> None:
+        self.db.close()

@@ -10,6 +10,8 @@ from sqlite_utils import Database
 from desktop_app.store import audit
 from desktop_app.store import outlook
 from desktop_app.store.audit import Stamp, canonical
+from desktop_app.store.db import insert_id, stream
+from desktop_app.store.dialect import dialect
 
 COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id", "import_id",
            "late_fee")
@@ -17,18 +19,21 @@ COLUMNS = ("person_id", "month", "paid_on", "amount", "receipt_no", "source", "m
 
 # The ledger is keyed by (month, person) (m006) and has no index by person: one person's rows are found with
 # one index search per month from the ledger's first month to its last (a few hundred), never a table scan.
-_SPAN = ("WITH RECURSIVE span(month) AS (SELECT min(month) FROM ledger UNION ALL"
-         " SELECT strftime('%Y-%m', month || '-01', '+1 month') FROM span"
-         " WHERE month < (SELECT max(month) FROM ledger)) ")
-_OF_PERSON = "month IN span AND person_id = ?"
-
-
 def rows(db: Database, person_id: int) -> list[dict]:
-    return list(db.query(f"{_SPAN}SELECT * FROM ledger WHERE {_OF_PERSON} ORDER BY month", [person_id]))
+    span, of_person = dialect(db).ledger_months_of_person()
+    return list(db.query(f"{span}SELECT * FROM ledger WHERE {of_person} ORDER BY month", [person_id]))
 
 
 def months(db: Database, person_id: int) -> set[str]:
-    return {r[0] for r in db.execute(f"{_SPAN}SELECT month FROM ledger WHERE {_OF_PERSON}", [person_id])}
+    span, of_person = dialect(db).ledger_months_of_person()
+    return {r[0] for r in db.execute(f"{span}SELECT month FROM ledger WHERE {of_person}", [person_id])}
+
+
+def payments_between(db: Database, low: int, high: int) -> list[tuple[int, str, str]]:
+    """(person id, month, paid_on) of the people with ids low..high, read through the (month, person) index."""
+    span, months = dialect(db).ledger_month_span()
+    return db.execute(f"{span}SELECT person_id, month, paid_on FROM ledger WHERE {months}"
+                      " AND person_id BETWEEN ? AND ?", [low, high]).fetchall()
 
 
 def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], action: str = "ledger.record") -> list[int]:
@@ -40,10 +45,8 @@ def insert(db: Database, stamp: Stamp, person_id: int, entries: list[dict], acti
         row["amount"] = None if row["amount"] is None else str(row["amount"])
         row["late_fee"] = None if row["late_fee"] is None else str(row["late_fee"])
         row["receipt_no"] = row["receipt_no"] or ""
-        cursor = db.execute(
-            f"INSERT INTO ledger ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-        )
-        ids.append(cursor.lastrowid)
+        ids.append(insert_id(db, f"INSERT INTO ledger ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                             list(row.values())))
     after = [
         {k: e.get(k) for k in ("month", "paid_on", "amount", "receipt_no", "source", "decision_id", "mode")}
         | ({"late_fee": str(e["late_fee"])} if e.get("late_fee") is not None else {}) for e in entries
@@ -62,15 +65,15 @@ def void(db: Database, stamp: Stamp, person_id: int, month: str, reason: str, vo
     if not found:
         raise KeyError(month)
     row = found[0]
-    cursor = db.execute(
-        "INSERT INTO ledger_voids (ledger_id, person_id, month, row, reason, voided_on, operator, recorded_at)"
+    void_id = insert_id(
+        db, "INSERT INTO ledger_voids (ledger_id, person_id, month, row, reason, voided_on, operator, recorded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [row["id"], person_id, month, canonical(row), reason, voided_on, stamp.operator, stamp.at],
     )
     db.execute("DELETE FROM ledger WHERE id = ?", [row["id"]])
     audit.append(db, stamp, "ledger.void", f"people:{person_id}/ledger:{month}", row,
-                 {"voided": True, "reason": reason, "void_id": cursor.lastrowid})
-    return cursor.lastrowid
+                 {"voided": True, "reason": reason, "void_id": void_id})
+    return void_id
 
 
 def decision_digest(db: Database, ids: list[int]) -> str:
@@ -88,8 +91,9 @@ def decision_digest(db: Database, ids: list[int]) -> str:
 # The late fee (m008) ends the line only when there is one, so that the digests of rows written before it stay
 # what their audit entries recorded.
 ROW_LINE = ("id || '|' || person_id || '|' || month || '|' || paid_on || '|' || coalesce(amount, '') || '|' ||"
-            " receipt_no || '|' || source || '|' || coalesce(mode, '') || '|' || coalesce(decision_id, '') || '|' ||"
-            " coalesce(import_id, '') || '|' || operator || '|' || recorded_at || coalesce('|' || late_fee, '')")
+            " receipt_no || '|' || source || '|' || coalesce(mode, '') || '|' ||"
+            " coalesce(CAST(decision_id AS TEXT), '') || '|' || coalesce(CAST(import_id AS TEXT), '') || '|' ||"
+            " operator || '|' || recorded_at || coalesce('|' || late_fee, '')")
 ROW_COLUMNS = ("id", "person_id", "month", "paid_on", "amount", "receipt_no", "source", "mode", "decision_id",
                "import_id", "operator", "recorded_at")
 
@@ -105,7 +109,7 @@ def range_digest(db: Database, first: int, last: int, extra: list[dict] = ()) ->
     in one transaction, have consecutive ids); `extra`: rows of the range since voided, put back in place."""
     digest = hashlib.sha256()
     missing = sorted((r["id"], row_line(r)) for r in extra)
-    cursor = db.execute(f"SELECT id, {ROW_LINE} FROM main.ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
+    cursor = stream(db, f"SELECT id, {ROW_LINE} FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
     for _id, line in heapq.merge(cursor, missing):
         digest.update((line + "\n").encode("utf-8"))
     return digest.hexdigest()

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from desktop_app.store.db import StoreError, atomic
+from desktop_app.store.dialect import is_server
 
 MIGRATIONS = Migrations("flexins")
 
@@ -327,13 +328,16 @@ def migrate(db: Database, record: Callable[[list[str]], None] | None = None) -> 
 
     All pending migrations and record(names) (the caller's audit entry) commit as one transaction (issue 12):
     a kill right after the upgrade can no longer leave it without its entry. A full disk half way rolls all
-    of it back (store.db.DiskFull)."""
+    of it back (store.db.DiskFull). On a server the schema comes from store/schema_pg.py, in the same
+    transaction and under the office's write turn."""
     known = {m.name for m in MIGRATIONS._migrations}
-    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+    unknown = [name for name in applied_names(db) if name not in known]
     if unknown:
         raise StoreError(
             "该数据文件由更新版本的经办台创建（数据结构 " + "、".join(unknown) + "），请升级本程序后再打开。"
         )
+    if is_server(db):
+        return _migrate_server(db, record)
     pending = [m.name for m in MIGRATIONS.pending(db)]
     if pending:
         with atomic(db):  # each migration's own db.atomic() becomes a savepoint inside this transaction
@@ -341,6 +345,28 @@ def migrate(db: Database, record: Callable[[list[str]], None] | None = None) -> 
             if record is not None:
                 record(pending)
     return pending
+
+
+def _migrate_server(db, record) -> list[str]:
+    from desktop_app.store import schema_pg
+
+    if not schema_pg.pending(db):
+        return []
+    from datetime import datetime
+
+    with atomic(db):
+        done = schema_pg.apply(db, datetime.now().isoformat(timespec="seconds"))  # read again under the turn
+        if done and record is not None:
+            record(done)
+    return done
+
+
+def applied_names(db: Database) -> list[str]:
+    if is_server(db):
+        from desktop_app.store import schema_pg
+
+        return schema_pg.applied(db)
+    return [m.name for m in MIGRATIONS.applied(db)]
 
 
 REBUILDS = {"m006_ledger_by_month": ("ledger",)}  # migrations that copy a whole table
@@ -351,6 +377,8 @@ def upgrade_bytes(db: Database, names: list[str]) -> int:
     """Free disk space the pending migrations need, estimated before they start (issue 12). A table rebuilt
     (m006: the ledger) is written twice over while the transaction lasts: the new copy in the file and the
     same pages in the write-ahead log; so twice the table with its indexes, plus a margin."""
+    if is_server(db):
+        return 0  # the server's disk is its administrator's; nothing there is rebuilt
     tables = sorted({t for name in names for t in REBUILDS.get(name, ())})
     if not tables:
         return UPGRADE_MARGIN_BYTES if names else 0
@@ -371,12 +399,16 @@ def table_bytes(db: Database, tables: list[str]) -> int:
 
 def pending(db: Database) -> list[str]:
     """The migrations this file still needs, by name, without applying them."""
+    if is_server(db):
+        from desktop_app.store import schema_pg
+
+        return schema_pg.pending(db)
     return [m.name for m in MIGRATIONS.pending(db)]
 
 
 def schema_version(db: Database) -> str | None:
-    applied = MIGRATIONS.applied(db)
-    return applied[-1].name if applied else None
+    applied = applied_names(db)
+    return applied[-1] if applied else None
 
 
 PERSON_CHANGE_FIELDS = ("phone", "address", "category", "payment_cycle", "base_ratio", "mode", "status")

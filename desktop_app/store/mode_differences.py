@@ -10,19 +10,20 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
 
 
 def insert(db: Database, stamp: Stamp, person_id: int, months: list[str], amount: Decimal, paid_on: date,
            receipt_no: str, decision_id: int | None) -> int:
-    cursor = db.execute(
-        "INSERT INTO mode_differences (person_id, months, amount, paid_on, receipt_no, decision_id, operator,"
+    row_id = insert_id(
+        db, "INSERT INTO mode_differences (person_id, months, amount, paid_on, receipt_no, decision_id, operator,"
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [person_id, json.dumps(months), str(amount), paid_on.isoformat(), receipt_no, decision_id, stamp.operator,
          stamp.at])
-    audit.append(db, stamp, "mode_difference.pay", f"mode_differences:{cursor.lastrowid}", None,
+    audit.append(db, stamp, "mode_difference.pay", f"mode_differences:{row_id}", None,
                  {"person_id": person_id, "months": months, "amount": str(amount), "paid_on": paid_on.isoformat(),
                   "receipt_no": receipt_no, "decision_id": decision_id})
-    return cursor.lastrowid
+    return row_id
 
 
 def for_person(db: Database, person_id: int) -> list[dict]:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp, canonical
+from desktop_app.store.db import insert_id
 
 
 def next_seq(db: Database, prefix: str) -> int:
@@ -26,12 +27,12 @@ def next_seq(db: Database, prefix: str) -> int:
 def reserve(db: Database, stamp: Stamp, prefix: str, count: int, purpose: str) -> tuple[int, int]:
     """Hold `count` serial numbers for a batch (inside the caller's transaction); (block id, first number)."""
     first = next_seq(db, prefix)
-    cursor = db.execute("INSERT INTO notice_serial_blocks (prefix, first_seq, last_seq, purpose, operator, recorded_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", [prefix, first, first + count - 1, purpose, stamp.operator,
-                                                       stamp.at])
-    audit.append(db, stamp, "notice.reserve", f"notice_serial_blocks:{cursor.lastrowid}", None,
+    block_id = insert_id(db, "INSERT INTO notice_serial_blocks (prefix, first_seq, last_seq, purpose, operator,"
+                         " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         [prefix, first, first + count - 1, purpose, stamp.operator, stamp.at])
+    audit.append(db, stamp, "notice.reserve", f"notice_serial_blocks:{block_id}", None,
                  {"prefix": prefix, "first": first, "last": first + count - 1, "purpose": purpose})
-    return cursor.lastrowid, first
+    return block_id, first
 
 
 def close_block(db: Database, stamp: Stamp, block_id: int, status: str, summary: dict) -> None:
@@ -42,8 +43,8 @@ def close_block(db: Database, stamp: Stamp, block_id: int, status: str, summary:
 
 def insert(db: Database, stamp: Stamp, notice: dict) -> int:
     """notice: serial, person_id, kind, decision_id, inputs (dict), pdf (bytes), sha256, replaces, issued_on."""
-    cursor = db.execute(
-        "INSERT INTO notices (serial, person_id, kind, decision_id, inputs, pdf, sha256, replaces, issued_on,"
+    notice_id = insert_id(
+        db, "INSERT INTO notices (serial, person_id, kind, decision_id, inputs, pdf, sha256, replaces, issued_on,"
         " operator, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [notice["serial"], notice["person_id"], notice["kind"], notice.get("decision_id"),
          canonical(notice["inputs"]), notice["pdf"], notice["sha256"], notice.get("replaces"),
@@ -53,7 +54,7 @@ def insert(db: Database, stamp: Stamp, notice: dict) -> int:
                                           "issued_on")}
     summary["inputs_sha256"] = hashlib.sha256(canonical(notice["inputs"]).encode("utf-8")).hexdigest()
     audit.append(db, stamp, "notice.issue", f"notices:{notice['serial']}", None, summary)
-    return cursor.lastrowid
+    return notice_id
 
 
 def _row(row: dict) -> dict:
@@ -81,10 +82,10 @@ def receipt(db: Database, serial: str) -> dict | None:
 
 def insert_receipt(db: Database, stamp: Stamp, serial: str, returned_on: str) -> int:
     """The signed 回执 of notice `serial` is back (inside the caller's transaction, with its audit entry)."""
-    cursor = db.execute("INSERT INTO notice_receipts (serial, returned_on, operator, recorded_at) VALUES (?, ?, ?, ?)",
-                        [serial, returned_on, stamp.operator, stamp.at])
+    receipt_id = insert_id(db, "INSERT INTO notice_receipts (serial, returned_on, operator, recorded_at)"
+                           " VALUES (?, ?, ?, ?)", [serial, returned_on, stamp.operator, stamp.at])
     audit.append(db, stamp, "notice.receipt", f"notices:{serial}", None, {"serial": serial, "returned_on": returned_on})
-    return cursor.lastrowid
+    return receipt_id
 
 
 def same_decision(db: Database, person_id: int, kind: str, decision: dict, decision_id: int | None) -> dict | None:

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
 
 FIELDS = ("username", "full_name", "role", "password_hash", "must_change_password", "failed_logins", "locked_until",
           "active", "demo", "password_changed_at", "last_login_at")
@@ -50,13 +51,13 @@ def get(db: Database, operator_id: int) -> dict | None:
 
 
 def by_username(db: Database, username: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM operators WHERE username = ? COLLATE NOCASE", [username]))
+    rows = list(db.query("SELECT * FROM operators WHERE lower(username) = lower(?)", [username]))
     return _row(rows[0]) if rows else None
 
 
 def active_by_username(db: Database, username: str) -> dict | None:
     """An enabled operator by username, in any letter case."""
-    rows = list(db.query("SELECT * FROM operators WHERE username = ? COLLATE NOCASE AND active = 1", [username]))
+    rows = list(db.query("SELECT * FROM operators WHERE lower(username) = lower(?) AND active = 1", [username]))
     return _row(rows[0]) if rows else None
 
 
@@ -76,10 +77,9 @@ def insert(db: Database, stamp: Stamp, row: dict, action: str = "operator.create
         if flag in values:
             values[flag] = int(bool(values[flag]))
     values.update(created_at=stamp.at, created_by=stamp.operator)
-    cursor = db.execute(
-        f"INSERT INTO operators ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
-    )
-    operator_id = cursor.lastrowid
+    operator_id = insert_id(
+        db, f"INSERT INTO operators ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        list(values.values()))
     audit.append(db, stamp, action, f"operators:{values['username']}", None, _public(get(db, operator_id)))
     return operator_id
 

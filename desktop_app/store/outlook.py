@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from desktop_app.store.dialect import dialect
+
 # seq_flags: one character per month, chr(FLAG_BASE + bits)
 FLAG_BASE = 64
 ARREARS = 1        # arrears that paying this month still heals
@@ -36,27 +38,47 @@ def index_month(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def at(column: str, width: int = 1) -> str:
+def at(db: Database, column: str, width: int = 1) -> str:
     """SQL for the entry of `column` (o.seq_*) for the month index bound as :p (the last entry past its end)."""
-    pos = f"(min(max(:p - o.base_index, 0), length(o.{column}) / {width} - 1) * {width} + 1)"
+    d = dialect(db)
+    pos = f"({d.least(d.greatest(':p - o.base_index', '0'), f'length(o.{column}) / {width} - 1')} * {width} + 1)"
     return f"substr(o.{column}, {pos}, {width})"
 
 
-FLAGS_AT = f"(unicode({at('seq_flags')}) - {FLAG_BASE})"
+def flags_at(db: Database) -> str:
+    """SQL for the flag bits (ARREARS ...) of the month index bound as :p."""
+    return f"({dialect(db).code_point(at(db, 'seq_flags'))} - {FLAG_BASE})"
+
+
+def state_at(db: Database, m: str = ":m") -> str:
+    """SQL for the state code (W, A, S, L, T, U; '' before the first month) of month index `m` as the person's
+    timeline shows it: from the base month on as seen in that month, an earlier month as seen at the base month."""
+    d = dialect(db)
+    return (f"CASE WHEN {m} >= o.base_index THEN substr(o.seq_state,"
+            f" {d.least(f'{m} - o.base_index', 'length(o.seq_state) - 1')} + 1, 1)"
+            f" WHEN {m} >= o.first_index THEN substr(o.states, {m} - o.first_index + 1, 1) ELSE '' END")
+
+
+def scanned(db: Database) -> str:
+    """`person_outlook o` read through the index that covers the lists' one pass (idx_person_outlook_scan)."""
+    return f"person_outlook o{dialect(db).indexed_by('idx_person_outlook_scan')}"
+
+
 USABLE = "o.stale = 0 AND o.base_index <= :p AND o.valid_to >= :p AND o.error IS NULL"
 
 
 def mark_stale(db: Database, person_ids: Iterable[int]) -> None:
     """Inside the caller's transaction: these people's outlooks are decided again before they are used."""
     db.conn.executemany("INSERT INTO person_outlook (person_id, stale) VALUES (?, 1)"
-                        " ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1", [(i,) for i in person_ids])
+                        " ON CONFLICT (person_id) DO UPDATE SET stale = person_outlook.stale + 1", [(i,) for i in person_ids])
 
 
 def mark_stale_from(db: Database, select_person_ids: str) -> None:
     """Bulk form for the tax import's people: appended to outlook_marks (updating 200,000 indexed outlook rows in the
     import's transaction would cost it seconds); fold_marks moves them onto the rows before the next refresh."""
-    db.execute(f"INSERT OR IGNORE INTO outlook_marks (person_id) SELECT person_id FROM ({select_person_ids})"
-               " ORDER BY person_id")
+    # WHERE true: SQLite would read ON CONFLICT as the join's ON without it
+    db.execute(f"INSERT INTO outlook_marks (person_id) SELECT person_id FROM ({select_person_ids}) AS marked"
+               " WHERE true ORDER BY person_id ON CONFLICT (person_id) DO NOTHING")
 
 
 FOLD_STEP = 20_000   # person ids per transaction when folding marks (each a second or less on a county file)
@@ -67,14 +89,14 @@ def fold_marks(db: Database, atomic) -> int:
     done = 0
     while True:
         row = db.execute("SELECT min(person_id), max(person_id) FROM (SELECT person_id FROM outlook_marks"
-                         f" ORDER BY person_id LIMIT {FOLD_STEP})").fetchone()
+                         f" ORDER BY person_id LIMIT {FOLD_STEP}) AS step").fetchone()
         if row[0] is None:
             return done
         with atomic(db):
             db.execute("INSERT INTO person_outlook (person_id, stale) SELECT person_id, 1 FROM outlook_marks"
-                       " WHERE person_id BETWEEN ? AND ? ON CONFLICT (person_id) DO UPDATE SET stale = stale + 1",
+                       " WHERE person_id BETWEEN ? AND ? ON CONFLICT (person_id) DO UPDATE SET stale = person_outlook.stale + 1",
                        [row[0], row[1]])
-            done += db.execute("DELETE FROM outlook_marks WHERE person_id BETWEEN ? AND ?", row).rowcount
+            done += db.execute("DELETE FROM outlook_marks WHERE person_id BETWEEN ? AND ?", list(row)).rowcount
 
 
 def needing_refresh(db: Database, p: int, limit: int | None = None) -> list[tuple[int, int | None]]:

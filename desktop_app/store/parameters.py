@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
 
 
 def rows(db: Database, jurisdiction: str | None = None) -> list[dict]:
@@ -37,11 +38,11 @@ def insert(db: Database, stamp: Stamp, name: str, jurisdiction: str, valid_from:
         {"value": r["value"], "source": r["source"], "demo": bool(r["demo"])}
         for r in current_rows(db, jurisdiction) if r["name"] == name and r["valid_from"] == valid_from
     ]
-    cursor = db.execute(
-        "INSERT INTO parameters (name, jurisdiction, valid_from, value, source, demo, entered_by, entered_at)"
+    parameter_id = insert_id(
+        db, "INSERT INTO parameters (name, jurisdiction, valid_from, value, source, demo, entered_by, entered_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [name, jurisdiction, valid_from, value, source, int(demo), stamp.operator, stamp.at],
     )
     audit.append(db, stamp, "parameter.set", f"parameters:{jurisdiction}/{name}/{valid_from}",
                  before[0] if before else None, {"value": value, "source": source, "demo": demo})
-    return cursor.lastrowid
+    return parameter_id

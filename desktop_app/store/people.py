@@ -8,6 +8,8 @@ from sqlite_utils import Database
 
 from desktop_app.store import audit
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
+from desktop_app.store.dialect import dialect
 from desktop_app.store.initials import initials
 
 FIELDS = (
@@ -71,7 +73,7 @@ def search(db: Database, text: str, limit: int = 50, offset: int = 0) -> list[di
     if len(found) < want:
         found += [_row(r) for r in db.query(
             "SELECT p.* FROM people_name_grams g JOIN people p ON p.id = g.person_id"
-            " WHERE g.gram = ? AND instr(p.name, ?) > 1 ORDER BY g.person_id LIMIT ?",
+            f" WHERE g.gram = ? AND {dialect(db).instr('p.name', '?')} > 1 ORDER BY g.person_id LIMIT ?",
             [_rarest_gram(db, text), text, want - len(found)])]
     return found[offset:want]
 
@@ -84,7 +86,7 @@ def _rarest_gram(db: Database, text: str) -> str:
     grams = {text[i:i + 2] for i in range(max(len(text) - 1, 1))}
     if len(grams) == 1:
         return grams.pop()
-    counts = {g: db.execute("SELECT count(*) FROM (SELECT 1 FROM people_name_grams WHERE gram = ? LIMIT 5000)",
+    counts = {g: db.execute("SELECT count(*) FROM (SELECT 1 FROM people_name_grams WHERE gram = ? LIMIT 5000) AS g",
                             [g]).fetchone()[0] for g in grams}
     return min(sorted(counts), key=counts.get)
 
@@ -100,10 +102,8 @@ def insert(db: Database, stamp: Stamp, person: dict) -> int:
     row["payment_cycle"] = row["payment_cycle"] or "monthly"
     row["status"] = row["status"] or "active"
     row.update(created_at=stamp.at, operator=stamp.operator)
-    cursor = db.execute(
-        f"INSERT INTO people ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-    )
-    person_id = cursor.lastrowid
+    person_id = insert_id(db, f"INSERT INTO people ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          list(row.values()))
     _index_initials(db, person_id, row["name"])
     audit.append(db, stamp, "person.create", f"people:{person_id}", None, get(db, person_id))
     return person_id
@@ -111,7 +111,7 @@ def insert(db: Database, stamp: Stamp, person: dict) -> int:
 
 def _index_initials(db: Database, person_id: int, name: str) -> None:
     db.execute("DELETE FROM people_initials WHERE person_id = ?", [person_id])
-    db.conn.executemany("INSERT OR IGNORE INTO people_initials (initials, person_id) VALUES (?, ?)",
+    db.conn.executemany("INSERT INTO people_initials (initials, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(code, person_id) for code in initials(name)])
 
 

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from desktop_app.store import audit
 from desktop_app.store import people as people_store
 from desktop_app.store.audit import Stamp
+from desktop_app.store.db import insert_id
 
 
 def history(db: Database, person_id: int, field: str | None = None) -> list[dict]:
@@ -33,12 +34,11 @@ def insert(db: Database, stamp: Stamp, person_id: int, field: str, valid_from: s
     person = people_store.get(db, person_id)
     before = person[field]
     text = None if after is None else str(after)
-    cursor = db.execute(
-        "INSERT INTO person_changes (person_id, field, valid_from, before, after, reason, decided_on, operator,"
+    change_id = insert_id(
+        db, "INSERT INTO person_changes (person_id, field, valid_from, before, after, reason, decided_on, operator,"
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [person_id, field, valid_from, None if before is None else str(before), text, reason, decided_on,
          stamp.operator, stamp.at])
-    change_id = cursor.lastrowid
     # the whole row in the entry: `audit verify` compares the table with it (issue 12)
     audit.append(db, stamp, "person.change", f"person_changes:{change_id}",
                  {"field": field, "value": before},

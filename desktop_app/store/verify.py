@@ -23,11 +23,21 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from desktop_app.store.audit import canonical
+from desktop_app.store.db import stream
+from desktop_app.store.dialect import dialect
 from desktop_app.store.ledger import range_digest
 from desktop_app.store.operators import password_digest
 
-EXPECTED = "temp.verify_expected"
-VOIDED = "temp.verify_voided"
+# This connection's own tables (temp. on SQLite, pg_temp. on a server): _x(db) spells them for the engine.
+EXPECTED_NAME, VOIDED_NAME = "verify_expected", "verify_voided"
+
+
+def _e(db: Database) -> str:
+    return dialect(db).temp + EXPECTED_NAME
+
+
+def _v(db: Database) -> str:
+    return dialect(db).temp + VOIDED_NAME
 
 
 @dataclass(frozen=True)
@@ -47,23 +57,24 @@ class _Mismatch(Exception):
 # -- the expected state, in TEMP tables ------------------------------------------------------------------
 def _create(db: Database) -> None:
     _drop(db)
-    db.execute(f"CREATE TABLE {EXPECTED} (kind TEXT NOT NULL, key TEXT NOT NULL, row TEXT NOT NULL,"
-               " entry INTEGER NOT NULL, seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)) WITHOUT ROWID")
-    db.execute(f"CREATE TABLE {VOIDED} (import_id INTEGER NOT NULL, row TEXT NOT NULL)")
+    d = dialect(db)
+    db.execute(f"CREATE TABLE {_e(db)} (kind {d.text} NOT NULL, key {d.text} NOT NULL, row {d.text} NOT NULL,"
+               f" entry BIGINT NOT NULL, seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)){d.without_rowid}")
+    db.execute(f"CREATE TABLE {_v(db)} (import_id BIGINT NOT NULL, row {d.text} NOT NULL)")
 
 
 def _drop(db: Database) -> None:
-    db.execute(f"DROP TABLE IF EXISTS {EXPECTED}")
-    db.execute(f"DROP TABLE IF EXISTS {VOIDED}")
+    db.execute(f"DROP TABLE IF EXISTS {_e(db)}")
+    db.execute(f"DROP TABLE IF EXISTS {_v(db)}")
 
 
 def _get(db: Database, kind: str, key) -> tuple[dict, int] | None:
-    row = db.execute(f"SELECT row, entry FROM {EXPECTED} WHERE kind = ? AND key = ?", [kind, str(key)]).fetchone()
+    row = db.execute(f"SELECT row, entry FROM {_e(db)} WHERE kind = ? AND key = ?", [kind, str(key)]).fetchone()
     return (json.loads(row[0]), row[1]) if row else None
 
 
 def _put(db: Database, kind: str, key, row: dict, entry: int) -> None:
-    db.execute(f"INSERT INTO {EXPECTED} (kind, key, row, entry) VALUES (?, ?, ?, ?)"
+    db.execute(f"INSERT INTO {_e(db)} (kind, key, row, entry) VALUES (?, ?, ?, ?)"
                " ON CONFLICT (kind, key) DO UPDATE SET row = excluded.row, entry = excluded.entry",
                [kind, str(key), canonical(row), entry])
 
@@ -74,7 +85,7 @@ def _merge(db: Database, kind: str, key, changes: dict, entry: int) -> None:
 
 
 def _delete(db: Database, kind: str, key) -> None:
-    db.execute(f"DELETE FROM {EXPECTED} WHERE kind = ? AND key = ?", [kind, str(key)])
+    db.execute(f"DELETE FROM {_e(db)} WHERE kind = ? AND key = ?", [kind, str(key)])
 
 
 # -- replaying the entries -------------------------------------------------------------------------------
@@ -107,7 +118,7 @@ def _replay(db: Database, entry: dict, counters: dict) -> None:
         if before.get("import_id") is None:
             _delete(db, "ledger", f"{before['person_id']}|{before['month']}")
         else:
-            db.execute(f"INSERT INTO {VOIDED} (import_id, row) VALUES (?, ?)", [before["import_id"], canonical(before)])
+            db.execute(f"INSERT INTO {_v(db)} (import_id, row) VALUES (?, ?)", [before["import_id"], canonical(before)])
             counters[before["import_id"]] = counters.get(before["import_id"], 0) + 1
         _put(db, "ledger_voids", after["void_id"], {
             "ledger_id": before["id"], "person_id": before["person_id"], "month": before["month"],
@@ -202,7 +213,7 @@ def _compare(db: Database, kind: str, key: str, actual: dict, describe: str) -> 
         if not _same(value, actual[field]):
             raise _Mismatch(f"{LABELS[kind]}（{describe}）的“{field}”为 {_show(actual[field])}，而审计记录第 {entry} 条"
                             f"记下的是 {_show(value)}：该记录被绕过本程序修改过。", entry)
-    db.execute(f"UPDATE {EXPECTED} SET seen = 1 WHERE kind = ? AND key = ?", [kind, key])
+    db.execute(f"UPDATE {_e(db)} SET seen = 1 WHERE kind = ? AND key = ?", [kind, key])
 
 
 def _same(expected, actual) -> bool:
@@ -219,7 +230,7 @@ def _show(value) -> str:
 
 
 def _missing(db: Database, kind: str, describe: Callable[[str], str]) -> None:
-    row = db.execute(f"SELECT key, entry FROM {EXPECTED} WHERE kind = ? AND seen = 0 ORDER BY entry LIMIT 1",
+    row = db.execute(f"SELECT key, entry FROM {_e(db)} WHERE kind = ? AND seen = 0 ORDER BY entry LIMIT 1",
                      [kind]).fetchone()
     if row:
         raise _Mismatch(f"审计记录第 {row[1]} 条记下的{LABELS[kind]}（{describe(row[0])}）在数据中找不到：该记录被绕过本程序删除过。",
@@ -227,19 +238,19 @@ def _missing(db: Database, kind: str, describe: Callable[[str], str]) -> None:
 
 
 def _rows(db: Database, sql: str) -> Iterator[dict]:
-    cursor = db.execute(sql)
+    cursor = stream(db, sql)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values))
 
 
 def _tables(db: Database) -> set[str]:
-    return {r[0] for r in db.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+    return {r[0] for r in db.execute(dialect(db).table_names_sql())}
 
 
 def _check_people(db: Database) -> int:
     n = 0
-    for row in _rows(db, "SELECT * FROM main.people ORDER BY id"):
+    for row in _rows(db, "SELECT * FROM people ORDER BY id"):
         row["places"] = json.loads(row["places"]) if row["places"] else []
         row["employer_insured"], row["waiting_exempt"] = bool(row["employer_insured"]), bool(row["waiting_exempt"])
         _compare(db, "people", str(row["id"]), row, f"序号 {row['id']}，{row['name']}")
@@ -250,17 +261,17 @@ def _check_people(db: Database) -> int:
 
 def _check_ledger(db: Database, counters: dict) -> int:
     n = 0
-    for row in _rows(db, "SELECT * FROM main.ledger WHERE import_id IS NULL"):
+    for row in _rows(db, "SELECT * FROM ledger WHERE import_id IS NULL"):
         _compare(db, "ledger", f"{row['person_id']}|{row['month']}", row,
                  f"人员序号 {row['person_id']}，费款所属期 {row['month']}")
         n += 1
     _missing(db, "ledger", lambda k: "人员序号 {}，费款所属期 {}".format(*k.split("|")))
-    counts = dict(db.execute("SELECT import_id, count(*) FROM main.ledger WHERE import_id IS NOT NULL"
+    counts = dict(db.execute("SELECT import_id, count(*) FROM ledger WHERE import_id IS NOT NULL"
                              " GROUP BY import_id").fetchall())
-    for key, row_text, entry in db.execute(f"SELECT key, row, entry FROM {EXPECTED} WHERE kind = 'import_rows'"
+    for key, row_text, entry in db.execute(f"SELECT key, row, entry FROM {_e(db)} WHERE kind = 'import_rows'"
                                            " ORDER BY entry").fetchall():
         import_id, expected = int(key), json.loads(row_text)
-        voided = [json.loads(r[0]) for r in db.execute(f"SELECT row FROM {VOIDED} WHERE import_id = ?", [import_id])]
+        voided = [json.loads(r[0]) for r in db.execute(f"SELECT row FROM {_v(db)} WHERE import_id = ?", [import_id])]
         have = counts.pop(import_id, 0)
         if have != expected["rows"] - len(voided):
             raise _Mismatch(f"税务导入批次 {import_id} 现有 {have} 条缴费记录，而审计记录第 {entry} 条记下导入 {expected['rows']} 条"
@@ -279,9 +290,10 @@ def _check_ledger(db: Database, counters: dict) -> int:
 
 def _first_changed(db: Database, first: int, last: int) -> str:
     """Where an import's rows no longer look as the import wrote them (its decision's amount, its import id)."""
+    amount = dialect(db).json_text("d.decision", "monthly_amount")
     row = db.execute(
-        "SELECT l.id, l.person_id, l.month FROM main.ledger AS l LEFT JOIN main.decisions AS d ON d.id = l.decision_id"
-        " WHERE l.id BETWEEN ? AND ? AND (d.id IS NULL OR l.amount IS NOT json_extract(d.decision, '$.monthly_amount'))"
+        "SELECT l.id, l.person_id, l.month FROM ledger AS l LEFT JOIN decisions AS d ON d.id = l.decision_id"
+        f" WHERE l.id BETWEEN ? AND ? AND (d.id IS NULL OR l.amount IS DISTINCT FROM {amount})"
         " ORDER BY l.id LIMIT 1", [first, last]).fetchone()
     if row:
         return f"第一处在序号 {row[0]}（人员序号 {row[1]}，费款所属期 {row[2]}，金额与其缴费标准不符），"
@@ -290,7 +302,7 @@ def _first_changed(db: Database, first: int, last: int) -> str:
 
 def _check_simple(db: Database, kind: str, table: str, key: str, fix: Callable[[dict], None] | None = None) -> int:
     n = 0
-    for row in _rows(db, f"SELECT * FROM main.{table} ORDER BY rowid"):
+    for row in _rows(db, f"SELECT * FROM {table} ORDER BY id"):
         if fix is not None:
             fix(row)
         _compare(db, kind, str(row[key]).lower() if kind == "operators" else str(row[key]), row,
@@ -319,7 +331,7 @@ def _fix_notice(row: dict) -> None:
 
 def _check_parameters(db: Database) -> int:
     n = 0
-    for row in _rows(db, "SELECT * FROM main.parameters ORDER BY id"):
+    for row in _rows(db, "SELECT * FROM parameters ORDER BY id"):
         n += 1
         row["demo"] = bool(row["demo"])
         _compare(db, "parameters", f"{n:09d}", row, f"{row['jurisdiction']} {row['name']} 自 {row['valid_from']}")
@@ -329,7 +341,7 @@ def _check_parameters(db: Database) -> int:
 
 def _check_settings(db: Database) -> int:
     n = 0
-    for key, value in db.execute("SELECT key, value FROM main.settings ORDER BY key").fetchall():
+    for key, value in db.execute("SELECT key, value FROM settings ORDER BY key").fetchall():
         _compare(db, "settings", key, {"value": json.loads(value)}, f"设置项 {key}")
         n += 1
     return n  # a setting entered and never stored cannot happen: settings.put writes both
@@ -338,10 +350,10 @@ def _check_settings(db: Database) -> int:
 def _check_decisions(db: Database) -> int:
     n = 0
     sets = {int(k): json.loads(r) for k, r in db.execute(
-        f"SELECT key, row FROM {EXPECTED} WHERE kind = 'decision_set'").fetchall()}
+        f"SELECT key, row FROM {_e(db)} WHERE kind = 'decision_set'").fetchall()}
     from desktop_app.store.ledger import decision_digest
 
-    for row in _rows(db, "SELECT id, person_id, question, inputs, decision, operator, recorded_at FROM main.decisions"
+    for row in _rows(db, "SELECT id, person_id, question, inputs, decision, operator, recorded_at FROM decisions"
                          " ORDER BY id"):
         found = _get(db, "decision", row["id"])
         describe = f"序号 {row['id']}"
@@ -363,12 +375,18 @@ def check_tables(db: Database, progress: Callable[[str], None] | None = None) ->
     """Replay every entry, then compare every table with it; the first difference, named, or all clear."""
     tables = _tables(db)
     own = not db.conn.in_transaction
+    server = dialect(db).server
+    if server:
+        _create(db)   # before the snapshot, which is read-only (a server allows no CREATE inside one)
     if own:
-        db.execute("BEGIN")  # one snapshot of every table (a write meanwhile on another connection waits its turn)
-    _create(db)
+        # one snapshot of every table (a write meanwhile on another connection waits its turn, or on a server
+        # goes on unseen by this snapshot)
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if server else "BEGIN")
+    if not server:
+        _create(db)
     try:
         counters: dict = {}
-        cursor = db.execute("SELECT id, at, operator, action, entity, before, after FROM main.audit ORDER BY id")
+        cursor = stream(db, "SELECT id, at, operator, action, entity, before, after FROM audit ORDER BY id")
         names = [d[0] for d in cursor.description]
         entries = 0
         while batch := cursor.fetchmany(2000):

@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction("经办机构与政策参数(&P)…", self)
         self.settings_action.triggered.connect(self.open_settings)
         settings_menu.addAction(self.settings_action)
+        self.server_action = QAction("数据库服务器(&D)…", self)   # several counters on one server (issue 17)
+        self.server_action.triggered.connect(self.open_server_settings)
+        settings_menu.addAction(self.server_action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.policy_action = QAction("政策文件(&D)…", self)
@@ -194,7 +197,11 @@ class MainWindow(QMainWindow):
         self.office_status.setText(f"经办机构：{office.name or '未设置'}（{place}）")
         self.operator_status.setText(f"操作员：{self.session.operator}" + self._role_text())
         self.parameters_status.setText(self._parameter_version_text())
-        self.data_status.setText(f"数据文件：{self.session.path}")
+        if self.session.server:   # the office's server: its address and database, never the password
+            self.data_status.setText(f"数据库：{self.session.source_label}")
+            self.data_status.setToolTip(f"{self.session.source_label}（多个窗口共用；登录 {self.session.source}）")
+        else:
+            self.data_status.setText(f"数据文件：{self.session.path}")
         title = f"{TITLE} — {office.name or place}"
         if self.demo:
             title += f"（{DEMO_MARK}数据库，数据非真实）"
@@ -465,6 +472,13 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.enrolment_tab.office_changed()
 
+    def open_server_settings(self):
+        from desktop_app.ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.session, self)
+        dialog.exec()
+        return dialog
+
     def show_policy_texts(self):
         """帮助 → 政策文件: the shipped texts by clause (a citation on a tab opens the same viewer)."""
         return open_policy_texts(self)
@@ -475,4 +489,5 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self, "关于",
             f"<b>{TITLE}</b> {__version__}<br>规则版本 {RULES_VERSION}<br>"
-            f"数据文件：{self.session.path}<br>离线运行，数据只保存在本机。")
+            + (f"数据库：{self.session.source_label}<br>数据保存在本办公室的服务器上，不连接互联网。" if self.session.server
+               else f"数据文件：{self.session.path}<br>离线运行，数据只保存在本机。"))

@@ -99,7 +99,7 @@ class SafetyControls(QObject):
         """Show only what the logged-in role may do (the services refuse the rest anyway)."""
         admin, correct = may(self.session, "admin"), may(self.session, "correct")
         for act in (self.operators_action, self.backup_action, self.verify_action,
-                    getattr(self.window, "settings_action", None)):
+                    getattr(self.window, "settings_action", None), getattr(self.window, "server_action", None)):
             if act is not None:
                 act.setVisible(admin)
         personal = self.session.role not in (None, "system") and not self.session.demo_login
@@ -122,7 +122,7 @@ class SafetyControls(QObject):
         self.backup_timer.start()
         self.sweep()
         self.safety_status.setText(self.safety_status.text() or "正在检查数据文件…")
-        path = self.session.path
+        path = self.session.data_source
         self._run("integrity", lambda progress, cancel: check_integrity(path, quick=True, cancel=cancel),
                   self._checked, self._check_failed)
 
@@ -156,7 +156,9 @@ class SafetyControls(QObject):
             self._note("数据文件已损坏，请立即从备份恢复", bad=True)
             self.show_damaged(result)
             return
-        if not self.session.demo_login:
+        if self.session.server:
+            self._note(result.message)
+        elif not self.session.demo_login:
             self._note(f"数据文件检查通过（{result.seconds:.1f} 秒）")
         if self.auto_backup:
             self.backup_if_due(START_BACKUP_MIN_HOURS)

@@ -95,6 +95,19 @@ def _backup_and_check(session, outdir: Path) -> None:
     _check(audit_check.ok, "审计校验", audit_check.message)
 
 
+def _server_client() -> str:
+    """The office-server client as installed: psycopg with the libpq (and OpenSSL) DLLs its wheel ships. No
+    server is asked: loading the library and parsing an address is what the installed files decide."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    version = psycopg.pq.version()
+    _check(version >= 120000, "数据库服务器客户端", f"libpq {version}")
+    _check(conninfo_to_dict("postgresql://jingban@192.168.1.10:5432/flexins")["dbname"] == "flexins",
+           "数据库服务器客户端", "地址解析")
+    return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}), libpq {version}"
+
+
 def run(outdir: Path, app: QApplication) -> dict:
     """Do the check; return the result dict (ok false with the error when a step failed)."""
     from desktop_app.services.demo_parameters import enter_demo_parameters
@@ -151,6 +164,8 @@ def run(outdir: Path, app: QApplication) -> dict:
 
         _backup_and_check(session, outdir)   # cryptography and the OS key store, as installed (issue 12)
         result["steps"] += ["encrypted_backup", "audit_check"]
+        result["server_client"] = _server_client()   # psycopg and its libpq DLLs load as installed (issue 17)
+        result["steps"].append("server_client")
 
         _settle(app)
         screenshot = outdir / "window.png"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QDialog, QHeaderView, QMessageBox, QProgressDialog, QVBoxLayout
+from PySide6.QtWidgets import (QApplication, QDialog, QHeaderView, QInputDialog, QLineEdit, QMessageBox, QProgressDialog,
+                               QVBoxLayout)
 
 from desktop_app.services import backup, instance_lock, restore
 from desktop_app.services.errors import DiskFull, InputError, StoreError
@@ -120,9 +121,54 @@ def _upgrade_notice(path: Path) -> QProgressDialog | None:
     return notice
 
 
+def open_server(url: str, ask=None, retry=None) -> Session | None:
+    """Open the office's server (operator None: a login follows). A missing or wrong password is asked for and
+    kept protected on this PC; a server that cannot be reached is said so, with 重试 (never a silent fallback to
+    a file on this PC). None when the program should end. `ask(label) -> str | None` and `retry(message) -> bool`
+    replace the dialogs (tests)."""
+    from desktop_app.services import server_login
+    from desktop_app.services.errors import ServerUnavailable
+
+    public = server_login.public_url(url)
+    label = server_login.server_label(public)
+
+    def ask_password(text: str) -> str | None:
+        password, ok = QInputDialog.getText(None, "连接数据库服务器", text, QLineEdit.EchoMode.Password)
+        return password if ok and password else None
+
+    def ask_retry(message: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Critical, "无法连接数据库服务器",
+                          message + "\n\n本机不会改用自己的数据文件：请检查网络或联系管理员，服务器恢复后点“重试”。",
+                          QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close)
+        return box.exec() == QMessageBox.StandardButton.Retry
+
+    ask, retry = ask or ask_password, retry or ask_retry
+    while True:
+        try:
+            return open_session(url, operator=None, check=False)
+        except ServerUnavailable as error:
+            cause = str(error.__cause__ or "").lower()
+            if "password" in cause:   # none kept on this PC yet, or changed at the server
+                password = ask(f"{label}\n请输入数据库登录的密码（本机将加密保存，下次不再询问）：")
+                if password is None:
+                    return None
+                server_login.save_password(public, password)
+                continue
+            if not retry(error.message):
+                return None
+        except StoreError as error:
+            QMessageBox.critical(None, "无法打开数据库", f"{label}\n{error.message}")
+            return None
+
+
 def open_data_file(path: Path, backup_folders: list[Path] | None = None) -> Session | None:
     """Lock the file for this program, open it (operator None: a login follows); offer a restore when it
-    cannot be opened. None when the program should end (message already shown)."""
+    cannot be opened. None when the program should end (message already shown). A postgresql:// address
+    opens the office's server instead (open_server)."""
+    from desktop_app.services.server_login import is_server_url
+
+    if is_server_url(str(path)):
+        return open_server(str(path))
     path = Path(path)
     try:
         lock = instance_lock.acquire(path)

@@ -45,6 +45,10 @@ def check(outdir: Path) -> list[str]:
         problems.append(f"expected four tabs, got {result.get('tabs')}")
     if result.get("font") != "WenQuanYi Micro Hei":  # registered from resources/fonts, or Chinese is boxes
         problems.append(f"the window's font is {result.get('font')!r}, not the bundled WenQuanYi Micro Hei")
+    if "server_client" not in result.get("steps", []) or "libpq" not in str(result.get("server_client")):
+        problems.append(f"the office-server client (psycopg, libpq) did not load: {result.get('server_client')}")
+    else:
+        print(f"  server client: {result['server_client']}")
     screenshot = local(outdir, result.get("screenshot"))
     if not screenshot.is_file() or screenshot.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         problems.append(f"no PNG screenshot at {screenshot}")

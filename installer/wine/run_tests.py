@@ -39,7 +39,22 @@ def main(argv: list[str]) -> int:
         print(f"desktop_app is not the installed program's ({program})", flush=True)
         return 3
     args = argv or [str(HERE / "tests" / name) for name in SUBSET]
-    return pytest.main(["-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE), "-q", *args])
+    engines = _Engines()
+    status = pytest.main(["-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE), "-q", *args], plugins=[engines])
+    # the store and service tests run on a file and on the server test-under-wine started (FLEXINS_TEST_PG_URL)
+    print(f"ENGINES sqlite={engines.passed['sqlite']} postgresql={engines.passed['postgresql']}", flush=True)
+    return status
+
+
+class _Engines:
+    """Counts the tests passed on each engine (a test's id ends in [postgresql] when it ran on the server)."""
+
+    def __init__(self):
+        self.passed = {"sqlite": 0, "postgresql": 0}
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" and report.passed:
+            self.passed["postgresql" if "postgresql" in report.nodeid.partition("[")[2] else "sqlite"] += 1
 
 
 if __name__ == "__main__":
