@@ -272,6 +272,19 @@ def _demo_on_server(demo_file, url: str, folder) -> None:
 
 
 @pytest.fixture
+def demo(demo_db_path):
+    """A trusted session on a copy of the demo database with every outlook decided for TODAY (the worklists,
+    reminders, report and list export read them)."""
+    from desktop_app.services import outlook
+    from desktop_app.services.session import open_trusted_session
+
+    session = open_trusted_session(demo_db_path, operator="测试员")
+    outlook.refresh(session, TODAY)
+    yield session
+    session.close()
+
+
+@pytest.fixture
 def demo_db_path(engine, demo_db_template, tmp_path, monkeypatch, request):
     """A private copy of the demo database for one test, at the demo file's own place (the data folder is
     tmp_path): only that path makes a file the demo database (issue 12). With engine postgresql: the URL of a

@@ -7,21 +7,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from desktop_app.services import list_export, outlook, worklists
+from desktop_app.services import list_export, worklists
 from desktop_app.services.errors import InputError
-from desktop_app.services.session import open_trusted_session
 from desktop_app.store import audit
 
 TODAY = date(2025, 6, 16)
 ATTACKS = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
-
-
-@pytest.fixture
-def demo(demo_db_path):
-    session = open_trusted_session(demo_db_path, operator="测试员")
-    outlook.refresh(session, TODAY)
-    yield session
-    session.close()
 
 
 def test_a_clerk_exports_masked_id_numbers_a_reviewer_full_ones(demo, tmp_path):

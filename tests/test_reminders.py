@@ -9,10 +9,9 @@ from decimal import Decimal
 import pytest
 
 from desktop_app.notices.issue import render, render_batch
-from desktop_app.services import outlook, reminders, worklists
+from desktop_app.services import reminders, worklists
 from desktop_app.services import anchors
 from desktop_app.services.audit_log import check_file
-from desktop_app.services.session import open_trusted_session
 from desktop_app.store import audit
 from tests.engine_helpers import tamper
 from tests.notice_samples.poppler import poppler
@@ -22,14 +21,6 @@ TODAY = date(2025, 6, 16)
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture
-def demo(demo_db_path):
-    session = open_trusted_session(demo_db_path, operator="测试员")
-    outlook.refresh(session, TODAY)
-    yield session
-    session.close()
 
 
 def test_a_batch_of_demands_archives_each_notice_and_prints_them_in_one_file(demo):

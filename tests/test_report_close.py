@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from desktop_app.services import audit_log, daily_close, outlook, report
+from desktop_app.services import audit_log, daily_close, report
 from desktop_app.services.errors import InputError
 from desktop_app.services.payments import ledger
 from desktop_app.services.rules_glue import month_str
@@ -19,14 +19,6 @@ from tests.notice_samples.poppler import poppler
 
 TODAY = date(2025, 6, 16)
 CODES = {"waiting": "W", "active": "A", "suspended": "S", "lapsed": "L", "stopped": "T"}
-
-
-@pytest.fixture
-def demo(demo_db_path):
-    session = open_trusted_session(demo_db_path, operator="测试员")
-    outlook.refresh(session, TODAY)
-    yield session
-    session.close()
 
 
 def test_the_reports_states_agree_with_each_persons_timeline(demo):

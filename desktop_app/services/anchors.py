@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sys
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from desktop_app.services.json_files import write_json_atomically
 
 SUFFIX = ".anchor.json"
 HISTORY = 20
@@ -152,13 +153,7 @@ def read(data_path: Path) -> tuple[Anchor | None, str | None]:
 
 def _write(data_path: Path, doc: dict) -> None:
     _sign(doc)
-    path = anchor_path(data_path)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
+    write_json_atomically(anchor_path(data_path), doc)
 
 
 def _load(data_path: Path) -> dict:

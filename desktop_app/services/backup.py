@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.services.json_files import write_json_atomically
 from desktop_app.services import anchors, backup_crypto
 from desktop_app.services.backup_crypto import BackupKey
 from desktop_app.services.errors import InputError
@@ -388,13 +389,7 @@ def add_to_catalogue(folder: Path, data_path: Path, record: dict, key: BackupKey
     out = {"data_file": Path(data_path).name, "records": records}
     if key is not None:
         out["key_id"], out["mac"] = key.key_id, _catalogue_mac(records, key)
-    path = catalogue_path(folder, data_path)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", encoding="utf-8") as f:
-        json.dump(out, f, ensure_ascii=False, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
+    write_json_atomically(catalogue_path(folder, data_path), out)
 
 
 def catalogue_signed(doc: dict, key: BackupKey | None) -> bool | None:

@@ -354,15 +354,7 @@ def _month_span(months: list[str]) -> str:
 def quote_back_payment(session: Session, person_id: int, today: date) -> BackPaymentQuote:
     """补缴测算: the open arrears if paid today, compared with paying next month."""
     require(session, "read")
-    person = _person(session, person_id)
-    rows = ledger_store.rows(session.db, person_id)
-    if person["first_month"] not in {r["month"] for r in rows}:
-        raise InputError("months", "该参保人首次缴费月份尚未缴费，请直接登记缴费")
-    base = timeline_case(person, rows, today, timeline_fields(session.db, person))
-    base.update(question="back_payment", mode=mode_at(session.db, person, month_str(today)))
-    params = case_parameters(session.db, person, month_str(today))
-    if params:
-        base["parameters"] = params
+    base = _back_payment_case(session, person_id, today)
     now = ask(session, {**base, "pay_on": today.isoformat()}, "months")
     later = ask(session, {**base, "pay_on": add_months(today, 1).isoformat()}, "months")
 
@@ -405,13 +397,18 @@ def back_payment_today(session: Session, person_id: int, today: date) -> dict:
     """The rule module's back-payment quote for paying the open arrears and what falls due this month today (the
     first half of quote_back_payment, for lists that show what each of many people owes)."""
     require(session, "read")
+    return ask(session, {**_back_payment_case(session, person_id, today), "pay_on": today.isoformat()}, "months")
+
+
+def _back_payment_case(session: Session, person_id: int, today: date) -> dict:
+    """The rule module's back_payment case for the person as of today, without its day of payment."""
     person = _person(session, person_id)
     rows = ledger_store.rows(session.db, person_id)
     if person["first_month"] not in {r["month"] for r in rows}:
         raise InputError("months", "该参保人首次缴费月份尚未缴费，请直接登记缴费")
     case = timeline_case(person, rows, today, timeline_fields(session.db, person))
-    case.update(question="back_payment", mode=mode_at(session.db, person, month_str(today)), pay_on=today.isoformat())
+    case.update(question="back_payment", mode=mode_at(session.db, person, month_str(today)))
     params = case_parameters(session.db, person, month_str(today))
     if params:
         case["parameters"] = params
-    return ask(session, case, "months")
+    return case

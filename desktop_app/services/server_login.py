@@ -14,13 +14,13 @@ and the database login it connects with:
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from desktop_app.services import anchors
 from desktop_app.services.errors import InputError
+from desktop_app.services.json_files import write_json_atomically
 from desktop_app.store.db import is_server_url, server_label  # server_label: the screens ask it here too
 
 SOURCE_FILE = "data_source.json"
@@ -82,13 +82,7 @@ def _load(name: str) -> dict:
 def _store(name: str, doc: dict) -> None:
     path = _data_dir() / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=False, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
+    write_json_atomically(path, doc, 0o600)   # only this user: the password where Windows' store is missing
 
 
 def save_password(public_url: str, password: str) -> None:
